@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ActorsConfig(AppConfig):
+    name = "vigil.actors"
+    verbose_name = "Organisations and people"

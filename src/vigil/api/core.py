@@ -1,0 +1,77 @@
+"""The one NinjaAPI: problem+json errors (RFC 9457) and the mounting of each app's router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from vigil.events.selectors import InvalidFilter
+
+api = NinjaAPI(
+    title="Vigil API",
+    version="1",
+    description=(
+        "Open early-warning and early-response platform. Every list answers only what the "
+        "caller may see under the TLP sharing policy; errors are application/problem+json."
+    ),
+    urls_namespace="api",
+)
+
+
+def problem(
+    request: HttpRequest, *, status: int, title: str, detail: str = "", **extra: Any
+) -> HttpResponse:
+    """An RFC 9457 problem document."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "reason": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return problem(request, status=422, title="Invalid request", detail="", errors=errors)
+
+
+@api.exception_handler(InvalidFilter)
+def on_invalid_filter(request: HttpRequest, exc: InvalidFilter) -> HttpResponse:
+    return problem(
+        request,
+        status=400,
+        title="Invalid filter",
+        detail=str(exc),
+        errors=[{"field": exc.field, "reason": exc.reason}],
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, status=404, title="Not found", detail="No such record.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(request, status=exc.status_code, title=str(exc.message))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(request, status=401, title="Authentication required")
+
+
+def _mount() -> None:
+    from vigil.events.api import router as events_router
+    from vigil.geo.api import router as geo_router
+
+    api.add_router("/events", events_router)
+    api.add_router("/", geo_router)
+
+
+_mount()

@@ -1,0 +1,168 @@
+"""`/api/v1/events`: list (JSON, GeoJSON, CSV with HXL tags), timeline, detail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from vigil.events import exports
+from vigil.events.selectors import (
+    EventFilters,
+    event_for,
+    events_visible_to,
+    links_of,
+    page_of,
+    timeline,
+)
+from vigil.sharing.choices import Surface
+from vigil.sharing.policy import record_reads
+
+router = Router(tags=["events"])
+
+
+class EventQuery(Schema):
+    country: str | None = Field(None, description="ISO 3166-1 alpha-3, comma-separated: NGA,NER")
+    region: str | None = Field(
+        None, description="Regional organisation code (ECOWAS); membership on the event's date"
+    )
+    admin1: int | None = Field(None, description="Admin1 area id (see /areas)")
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    category: str | None = Field(None, description="Unified category, comma-separated")
+    source: str | None = Field(None, description="ucdp_ged, ucdp_candidate, acled, gdelt, ...")
+    kind: Literal["event", "signal"] | None = None
+    min_fatalities: int | None = Field(None, ge=0, description="Minimum best-estimate deaths")
+    bbox: str | None = Field(None, description="min_lon,min_lat,max_lon,max_lat")
+
+    def filters(self) -> EventFilters:
+        return EventFilters.parse(**self.dict())
+
+
+class EventOut(Schema):
+    id: int
+    source: str
+    source_id: str
+    kind: str
+    date_start: dt.date
+    date_end: dt.date
+    date_precision: int
+    country: str | None = Field(None, alias="country_id")
+    admin1: str | None
+    admin2: str | None
+    location: str
+    latitude: float | None
+    longitude: float | None
+    geo_precision: int
+    category: str
+    violence_type: int | None
+    source_event_type: str
+    source_sub_event_type: str
+    actor1: str
+    actor1_type: str
+    actor2: str
+    actor2_type: str
+    fatalities_low: int | None
+    fatalities_best: int | None
+    fatalities_high: int | None
+    civilian_deaths: int | None
+    description: str
+    admiralty_grade: str
+    verification_status: str
+    tlp: str
+    owner_org: str
+
+    @staticmethod
+    def resolve_admin1(obj) -> str | None:
+        return obj.admin1.name if obj.admin1_id else None
+
+    @staticmethod
+    def resolve_admin2(obj) -> str | None:
+        return obj.admin2.name if obj.admin2_id else None
+
+    @staticmethod
+    def resolve_owner_org(obj) -> str:
+        return obj.owner_org.slug
+
+
+class LinkOut(Schema):
+    event_id: int
+    other_id: int
+    rule: str
+    days_apart: int
+    distance_km: float | None
+
+
+class EventDetail(EventOut):
+    raw: dict
+    links: list[LinkOut]
+
+    @staticmethod
+    def resolve_links(obj) -> list:
+        return obj.visible_links
+
+
+class EventPage(Schema):
+    items: list[EventOut]
+    next_cursor: str | None = Field(
+        None, description="Pass as ?cursor= for the next page; null on the last page"
+    )
+
+
+class TimelineItem(Schema):
+    period: dt.date
+    events: int
+    fatalities: int
+
+
+class Timeline(Schema):
+    interval: str
+    items: list[TimelineItem]
+
+
+@router.get(
+    "",
+    response=EventPage,
+    summary="List events",
+    description=(
+        "Events the caller may see, newest first, with cursor pagination. "
+        "`format=geojson` answers an RFC 7946 FeatureCollection (lon/lat); `format=csv` a CSV "
+        "with an HXL hashtag row under the header. The filters apply to every format."
+    ),
+)
+def list_events(
+    request: HttpRequest,
+    query: Query[EventQuery],
+    format: Literal["json", "geojson", "csv"] = "json",
+    cursor: str | None = None,
+    limit: int = Query(50, ge=1, le=10_000),
+) -> HttpResponse | dict:
+    queryset = events_visible_to(request.user, query.filters())
+    page, next_cursor = page_of(queryset, cursor=cursor, limit=limit)
+    if format == "geojson":
+        return exports.geojson_response(page, user=request.user, next_cursor=next_cursor)
+    if format == "csv":
+        return exports.csv_response(page, user=request.user, next_cursor=next_cursor)
+    items = list(page.select_related("owner_org", "admin1", "admin2"))
+    record_reads(items, request.user, surface=Surface.API)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/timeline", response=Timeline, summary="Events and fatalities per period")
+def events_timeline(
+    request: HttpRequest,
+    query: Query[EventQuery],
+    interval: Literal["day", "week", "month", "year"] = "month",
+) -> dict:
+    queryset = events_visible_to(request.user, query.filters())
+    return {"interval": interval, "items": timeline(queryset, interval=interval)}
+
+
+@router.get("/{event_id}", response=EventDetail, summary="One event, with its raw record")
+def get_event(request: HttpRequest, event_id: int) -> object:
+    event = event_for(request.user, event_id)
+    event.visible_links = links_of(request.user, event)
+    record_reads([event], request.user, surface=Surface.API)
+    return event

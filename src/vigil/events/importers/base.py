@@ -1,0 +1,108 @@
+"""What every importer shares: the unified event columns, the geography lookups, the contract.
+
+An importer reads one source's file into a `RawTable` of strings and converts it into a frame
+of the unified columns below. It never touches the database: the import service does the
+writing, so that atomicity, idempotency and reporting are the same for every source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+import pandas as pd
+
+from vigil.events.importers.fields import RowError
+from vigil.events.importers.reading import ImportFileError, RawTable
+
+# The unified columns an importer produces; `admin1_name`/`admin2_name` become areas.
+EVENT_COLUMNS = [
+    "source_id",
+    "kind",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "country_id",
+    "admin1_name",
+    "admin2_name",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "category",
+    "violence_type",
+    "source_event_type",
+    "source_sub_event_type",
+    "actor1",
+    "actor1_type",
+    "actor2",
+    "actor2_type",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+    "civilian_deaths",
+    "description",
+    "reliability",
+    "credibility",
+    "verification_status",
+]
+
+
+@dataclass(frozen=True)
+class GeoLookup:
+    """Country code crosswalks, loaded once per import from the geo app."""
+
+    iso3: frozenset[str]
+    by_iso2: dict[str, str]
+    by_gw: dict[int, str]
+    by_fips: dict[str, str]
+    by_name: dict[str, str]
+
+    def from_names(self, names: pd.Series) -> pd.Series:
+        from vigil.geo.services import fold_name
+
+        return names.map(lambda n: self.by_name.get(fold_name(n)) if n else None)
+
+
+@dataclass
+class Conversion:
+    """An importer's output: unified rows (indexed by frame position) and the rows it refused."""
+
+    events: pd.DataFrame
+    errors: list[RowError] = field(default_factory=list)
+
+
+class Importer:
+    """Base of the per-source importers: how to read the file and how to convert it."""
+
+    key: ClassVar[str]
+    source: ClassVar[str]
+    publisher: ClassVar[str]
+    # Values a source writes for "missing" besides the empty string.
+    missing: ClassVar[tuple[str, ...]] = ()
+
+    def read(self, path: Path) -> RawTable:
+        raise NotImplementedError
+
+    def convert(self, table: RawTable, geo: GeoLookup) -> Conversion:
+        raise NotImplementedError
+
+    @staticmethod
+    def finish(frame: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
+        """Assemble the unified frame, aligned with the source frame's positions."""
+        out = pd.DataFrame(index=frame.index)
+        for name in EVENT_COLUMNS:
+            value = columns.get(name, "")
+            out[name] = value
+        return out
+
+
+def require_columns(key: str, frame: pd.DataFrame, required: list[str]) -> None:
+    """Refuse a file of the wrong layout as a whole, before any row is judged."""
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        shown = ", ".join(list(frame.columns)[:12])
+        raise ImportFileError(
+            f"not a {key} file: missing column(s) {', '.join(missing)} (found: {shown}, ...)"
+        )

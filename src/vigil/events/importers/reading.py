@@ -1,0 +1,221 @@
+"""Reading source files (.csv, .csv.gz, .zip; comma or tab separated) into string tables.
+
+The fast path parses with pyarrow and keeps every value as a string, so that validation, not
+the parser, decides what a bad value is. Physical line numbers are only needed for rows that
+fail validation, so they are computed on demand with the csv module, which knows where quoted
+multi-line fields start and end.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+csv.field_size_limit(2**31 - 1)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (missing, empty, not a table, ambiguous archive)."""
+
+
+@dataclass
+class RawTable:
+    """A source file parsed to strings, with what is needed to point back into the file."""
+
+    frame: pd.DataFrame
+    data: bytes
+    delimiter: str
+    has_header: bool
+    sha256: str
+    # Frame positions of records the parser could not split into the columns, with why.
+    # They stay in the frame as empty rows so that positions and records stay aligned.
+    malformed: dict[int, str] = field(default_factory=dict)
+    # Leading records that are not data (an HXL hashtag row under the header).
+    leading_skipped: int = 0
+    _lines: np.ndarray | None = None
+    _text_lines: list[str] | None = None
+
+    def line_of(self, position: int) -> int:
+        """Physical line (1-based) where the record at frame position `position` starts."""
+        if self._lines is None:
+            self._lines = _record_start_lines(self.data, self.delimiter)
+        record = position + self.leading_skipped + (1 if self.has_header else 0)
+        return int(self._lines[record])
+
+    def record_text(self, position: int) -> str:
+        """The record at `position` exactly as the file has it (all its physical lines)."""
+        first = self.line_of(position)
+        assert self._lines is not None
+        record = position + self.leading_skipped + (1 if self.has_header else 0)
+        after = int(self._lines[record + 1]) if record + 1 < len(self._lines) else None
+        if self._text_lines is None:
+            self._text_lines = self.data.decode("utf-8", errors="replace").splitlines()
+        end = after - 1 if after else len(self._text_lines)
+        return "\n".join(self._text_lines[first - 1 : end])
+
+
+def load_bytes(path: Path) -> bytes:
+    """The file's decompressed bytes: .gz is gunzipped, a .zip must hold exactly one table."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportFileError(f"{path}: no such file")
+    name = path.name.lower()
+    if name.endswith(".zip"):
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                m
+                for m in archive.infolist()
+                if not m.is_dir() and m.filename.lower().endswith((".csv", ".tsv", ".txt"))
+            ]
+            if len(members) != 1:
+                found = ", ".join(m.filename for m in members) or "none"
+                raise ImportFileError(
+                    f"{path}: a .zip must hold exactly one .csv/.tsv/.txt table (found: {found})"
+                )
+            return archive.read(members[0])
+    raw = path.read_bytes()
+    if name.endswith(".gz") or raw[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise ImportFileError(f"{path}: not a valid gzip file ({exc})") from exc
+    return raw
+
+
+def _record_start_lines(data: bytes, delimiter: str) -> np.ndarray:
+    """Start line (1-based) of each CSV record, honouring quoted newlines."""
+    text = io.StringIO(data.decode("utf-8", errors="replace"), newline="")
+    reader = csv.reader(text, delimiter=delimiter, quoting=_quoting(delimiter))
+    starts: list[int] = []
+    previous_end = 0
+    for _ in reader:
+        starts.append(previous_end + 1)
+        previous_end = reader.line_num
+    return np.asarray(starts, dtype=np.int64)
+
+
+def _quoting(delimiter: str) -> int:
+    # Tab-separated exports (GDELT) carry quotes inside values and never quote fields.
+    return csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+
+
+def read_table(
+    path: Path,
+    *,
+    delimiter: str = ",",
+    column_names: list[str] | None = None,
+    ragged: bool = False,
+) -> RawTable:
+    """Parse a delimited file to a frame of strings (missing values are empty strings).
+
+    With `column_names` the file has no header. With `ragged`, rows shorter than the
+    column list are padded with empty strings (GDELT 1.0 mixes 57- and 58-field rows).
+    """
+    data = load_bytes(path)
+    if not data.strip():
+        raise ImportFileError(f"{path}: the file is empty")
+    sha256 = hashlib.sha256(data).hexdigest()
+    has_header = column_names is None
+    if ragged or delimiter == "\t":
+        frame, malformed = _read_with_csv_module(data, delimiter, column_names, ragged=ragged)
+    else:
+        frame, malformed = _read_with_pyarrow(data, delimiter, column_names)
+    table = RawTable(frame, data, delimiter, has_header, sha256, malformed)
+    _drop_hxl_tag_row(table)
+    return table
+
+
+def _header(data: bytes, delimiter: str) -> list[str]:
+    first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").rstrip("\r")
+    names = next(csv.reader([first], delimiter=delimiter))
+    if not names or not any(n.strip() for n in names):
+        raise ImportFileError("the file has no header row")
+    return [n.strip() or f"column_{i}" for i, n in enumerate(names)]
+
+
+def _read_with_pyarrow(
+    data: bytes, delimiter: str, column_names: list[str] | None
+) -> tuple[pd.DataFrame, dict[int, str]]:
+    names = column_names or _header(data, delimiter)
+    bad: list[int] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        bad.append(row.number or 0)
+        return "skip"
+
+    read_options = pacsv.ReadOptions(
+        column_names=names, skip_rows=0 if column_names else 1, use_threads=True, block_size=1 << 24
+    )
+    parse_options = pacsv.ParseOptions(
+        delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+    )
+    convert_options = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        null_values=[],
+    )
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=read_options,
+            parse_options=parse_options,
+            convert_options=convert_options,
+        )
+    except pa.ArrowInvalid as exc:
+        raise ImportFileError(f"cannot parse as CSV: {exc}") from exc
+    if bad:
+        # pyarrow skips bad rows, which would shift every later line number; the csv module
+        # keeps every record in order, so reparse with it to report exact lines.
+        return _read_with_csv_module(data, delimiter, column_names, ragged=False)
+    return table.to_pandas(), {}
+
+
+def _read_with_csv_module(
+    data: bytes, delimiter: str, column_names: list[str] | None, *, ragged: bool
+) -> tuple[pd.DataFrame, dict[int, str]]:
+    text = io.StringIO(data.decode("utf-8-sig", errors="replace"), newline="")
+    reader = csv.reader(text, delimiter=delimiter, quoting=_quoting(delimiter))
+    names = column_names
+    if names is None:
+        names = [n.strip() or f"column_{i}" for i, n in enumerate(next(reader))]
+    width = len(names)
+    rows: list[list[str]] = []
+    malformed: dict[int, str] = {}
+    for record in reader:
+        if len(record) == width:
+            rows.append(record)
+        elif ragged and 0 < len(record) < width:
+            rows.append(record + [""] * (width - len(record)))
+        elif len(record) == 0 or record == [""]:
+            rows.append([""] * width)  # kept so that validation names it as an empty row
+        else:
+            malformed[len(rows)] = f"expected {width} fields, found {len(record)}"
+            rows.append([""] * width)
+    frame = pd.DataFrame(rows, columns=names, dtype=object)
+    return frame, malformed
+
+
+def _drop_hxl_tag_row(table: RawTable) -> None:
+    """HDX republishes files with an HXL hashtag row under the header; it is not a record."""
+    frame = table.frame
+    if frame.empty:
+        return
+    # An unnamed leading column is a pandas index someone saved with the file ("0" on this row).
+    named = [c for c in frame.columns if c != "column_0"]
+    first = [str(v).strip() for v in frame.iloc[0][named].tolist()]
+    filled = [v for v in first if v]
+    if filled and all(v.startswith("#") for v in filled):
+        table.frame = frame.iloc[1:].reset_index(drop=True)
+        table.leading_skipped = 1
+        table.malformed = {p - 1: r for p, r in table.malformed.items() if p > 0}

@@ -1,0 +1,60 @@
+"""`vigil demo`: the embedded default, ready to use — migrate, load reference geography,
+import the bundled real UCDP sample, link duplicates and create the demo login."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from vigil.actors.choices import OrganisationKind, Role
+from vigil.actors.models import Membership, Organisation
+from vigil.events.services import import_events, link_duplicates
+from vigil.geo.services import load_reference_geography
+
+DEMO_USER = "demo"
+DEMO_PASSWORD = "vigil-demo"
+DEMO_FILES = [
+    "hdx_ucdp_ged_conflict_data_nga.csv.gz",
+    "ged231_central_african_republic_1989-2022.csv.gz",
+    "ged241_myanmar_1989-2023.csv.gz",
+    "ged231_random_sample_1000_global.csv.gz",
+]
+
+
+class Command(BaseCommand):
+    help = "Set up the embedded demo: migrate, load geography, import the bundled UCDP sample."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        counts = load_reference_geography()
+        self.stdout.write(f"reference geography: {counts}")
+        demo = resources.files("vigil.events") / "data" / "demo"
+        for name in DEMO_FILES:
+            with resources.as_file(demo / name) as path:
+                report = import_events(importer_key="ucdp-ged", path=path)
+            self.stdout.write(report.summary())
+        self.stdout.write(f"{link_duplicates()} new cross-source duplicate link(s)")
+        self._ensure_demo_login()
+        self.stdout.write(f"demo login: {DEMO_USER} / {DEMO_PASSWORD}")
+
+    @transaction.atomic
+    def _ensure_demo_login(self) -> None:
+        organisation, _ = Organisation.objects.get_or_create(
+            slug="ecowas-ewd",
+            defaults={
+                "name": "ECOWAS Early Warning Directorate (demo)",
+                "kind": OrganisationKind.REGIONAL_ORGANISATION,
+            },
+        )
+        user, created = get_user_model().objects.get_or_create(
+            username=DEMO_USER, defaults={"is_staff": True}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(user=user, organisation=organisation, role=Role.ANALYST)

@@ -1,0 +1,77 @@
+"""`vigil import SOURCE PATH`: import a source file into the event store, all or nothing."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from vigil.events.importers import IMPORTERS
+from vigil.events.importers.reading import ImportFileError
+from vigil.events.services import ImportRejected, import_events, link_duplicates
+
+
+class TerminalProgress:
+    """Rows written, rows per second and time left, redrawn in place on a terminal."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.started = time.monotonic()
+        self.shown = 0.0
+        self.enabled = stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.shown < 0.2 and done < total):
+            return
+        self.shown = now
+        rate = done / max(now - self.started, 1e-6)
+        eta = (total - done) / rate if rate else 0
+        self.stream.write(f"\r  {done:,}/{total:,} rows  {rate:,.0f} rows/s  ETA {eta:,.0f}s ")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = "Import a UCDP GED/Candidate, ACLED or GDELT file (.csv, .csv.gz or .zip)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("source", choices=sorted(IMPORTERS))
+        parser.add_argument("path")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="commit the valid rows and write the rejects, with reasons, to a file",
+        )
+        parser.add_argument("--rejects", help="where to write rejects (default: PATH.rejects.csv)")
+        parser.add_argument(
+            "--no-link", action="store_true", help="do not link duplicates across sources"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            report = import_events(
+                importer_key=options["source"],
+                path=options["path"],
+                skip_invalid=options["skip_invalid"],
+                rejects_path=options["rejects"],
+                progress=TerminalProgress(sys.stderr),
+            )
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
+        except ImportRejected as exc:
+            for error in exc.report.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{exc.report.summary()}. {len(exc.report.errors)} error(s) in "
+                f"{exc.report.rejected} row(s); fix them, or use --skip-invalid."
+            ) from exc
+        for error in report.errors:
+            self.stderr.write(f"rejected: {error}")
+        self.stdout.write(report.summary() + f" in {report.seconds:.1f}s")
+        if not options["no_link"] and (report.new or report.changed):
+            linked = link_duplicates()
+            self.stdout.write(f"{linked} new cross-source duplicate link(s)")

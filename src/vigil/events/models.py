@@ -1,0 +1,168 @@
+"""The one event store: every source's events with provenance, precision and grades."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from vigil.events.choices import (
+    Category,
+    Credibility,
+    DatePrecision,
+    EventKind,
+    GeoPrecision,
+    ImportStatus,
+    LinkRule,
+    Reliability,
+    Source,
+    VerificationStatus,
+    ViolenceType,
+)
+from vigil.sharing.models import ProtectedModel
+
+
+class ImportRun(models.Model):
+    """One run of an importer over one file, with its counts: the provenance of its rows."""
+
+    source = models.CharField(max_length=20, choices=Source.choices)
+    file_name = models.CharField(max_length=500)
+    file_sha256 = models.CharField(max_length=64)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=ImportStatus.choices)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_new = models.PositiveIntegerField(default=0)
+    rows_changed = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.file_name} ({self.status})"
+
+
+class Event(ProtectedModel):
+    """An incident as one source reports it; re-imports update it by (source, source_id)."""
+
+    source = models.CharField(max_length=20, choices=Source.choices)
+    source_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=8, choices=EventKind.choices, default=EventKind.EVENT)
+    raw = models.JSONField(help_text="The source's record as imported")
+    content_hash = models.BigIntegerField(
+        help_text="64-bit hash of the raw record, to spot changes"
+    )
+    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL)
+
+    date_start = models.DateField()
+    date_end = models.DateField()
+    date_precision = models.PositiveSmallIntegerField(choices=DatePrecision.choices)
+
+    country = models.ForeignKey(
+        "geo.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    admin1 = models.ForeignKey(
+        "geo.AdminArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    admin2 = models.ForeignKey(
+        "geo.AdminArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    location = models.CharField(max_length=300, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    geo_precision = models.PositiveSmallIntegerField(choices=GeoPrecision.choices)
+
+    category = models.CharField(max_length=32, choices=Category.choices)
+    violence_type = models.PositiveSmallIntegerField(
+        choices=ViolenceType.choices, null=True, blank=True
+    )
+    source_event_type = models.CharField(max_length=100, blank=True)
+    source_sub_event_type = models.CharField(max_length=100, blank=True)
+
+    actor1 = models.CharField(max_length=300, blank=True)
+    actor1_type = models.CharField(max_length=40, blank=True)
+    actor2 = models.CharField(max_length=300, blank=True)
+    actor2_type = models.CharField(max_length=40, blank=True)
+
+    fatalities_low = models.PositiveIntegerField(null=True, blank=True)
+    fatalities_best = models.PositiveIntegerField(null=True, blank=True)
+    fatalities_high = models.PositiveIntegerField(null=True, blank=True)
+    civilian_deaths = models.PositiveIntegerField(null=True, blank=True)
+
+    description = models.TextField(blank=True)
+    reliability = models.CharField(max_length=1, choices=Reliability.choices)
+    credibility = models.PositiveSmallIntegerField(choices=Credibility.choices)
+    verification_status = models.CharField(
+        max_length=12, choices=VerificationStatus.choices, default=VerificationStatus.UNVERIFIED
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                name="event_unique_source_id",
+                violation_error_message="This source already has an event with this id.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date_end__gte=models.F("date_start")),
+                name="event_dates_ordered",
+                violation_error_message="An event cannot end before it starts.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["country", "date_start"]),
+            models.Index(fields=["date_start", "id"]),
+            models.Index(fields=["admin1", "date_start"]),
+            models.Index(fields=["category", "date_start"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_id} {self.date_start} {self.country_id or ''}"
+
+    @property
+    def admiralty_grade(self) -> str:
+        return f"{self.reliability}{self.credibility}"
+
+
+class EventLink(models.Model):
+    """Two events judged to describe the same incident. Links are undone, never deleted."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="links_out")
+    other = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="links_in")
+    rule = models.CharField(max_length=20, choices=LinkRule.choices)
+    days_apart = models.PositiveSmallIntegerField()
+    distance_km = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undo_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "other"],
+                name="eventlink_unique_pair",
+                violation_error_message="These events are already linked.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(event__lt=models.F("other")),
+                name="eventlink_ordered_pair",
+                violation_error_message="A link is stored once, lower id first.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} ~ {self.other_id} ({self.rule})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.undone_at is None

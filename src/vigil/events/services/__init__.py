@@ -1,0 +1,13 @@
+"""Writes on the event store: imports, duplicate links. Each is atomic and named for its verb."""
+
+from vigil.events.services.imports import ImportRejected, ImportReport, LineError, import_events
+from vigil.events.services.linking import link_duplicates, undo_link
+
+__all__ = [
+    "ImportRejected",
+    "ImportReport",
+    "LineError",
+    "import_events",
+    "link_duplicates",
+    "undo_link",
+]

@@ -1,0 +1,346 @@
+"""Importing a source file into the event store: validate everything, then commit all or nothing.
+
+The contract, the same for every source:
+- every bad row is reported with its physical line, column and reason, and by default
+  nothing is committed (`ImportRejected`); with `skip_invalid` the good rows are committed and
+  the rejects are written, with their reasons, to a file. No row is dropped silently;
+- re-importing a file changes nothing: rows are matched on (source, source_id) and compared
+  by a hash of the raw record, so only new and changed rows are written.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from vigil.actors.services import ensure_data_publisher
+from vigil.events.choices import ImportStatus
+from vigil.events.importers import IMPORTERS
+from vigil.events.importers.base import GeoLookup, Importer
+from vigil.events.importers.fields import RowError
+from vigil.events.importers.reading import RawTable
+from vigil.events.models import Event, ImportRun
+from vigil.geo.models import AdminArea
+from vigil.geo.services import get_or_create_admin_area
+from vigil.sharing.choices import TLP
+
+Progress = Callable[[int, int], None]
+
+# Event fields an import writes (everything but the keys and bookkeeping).
+WRITTEN_FIELDS = [
+    "kind", "raw", "content_hash", "import_run", "date_start", "date_end", "date_precision",
+    "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
+    "category", "violence_type", "source_event_type", "source_sub_event_type", "actor1",
+    "actor1_type", "actor2", "actor2_type", "fatalities_low", "fatalities_best",
+    "fatalities_high", "civilian_deaths", "description", "reliability", "credibility",
+    "verification_status", "updated_at",
+]  # fmt: skip
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class LineError:
+    """A refused row as the person who made the file will look for it: line, column, reason."""
+
+    line: int
+    column: str
+    reason: str
+    # Where the row sits in the parsed table, to copy it into a rejects file.
+    position: int = field(default=-1, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.column}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the CLI, the API and the ImportRun row."""
+
+    source: str
+    file: str
+    rows_read: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    areas_created: int = 0
+    status: str = ImportStatus.COMMITTED
+    errors: list[LineError] = field(default_factory=list)
+    rejects_path: str | None = None
+    run_id: int | None = None
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        text = (
+            f"{self.source} {self.file}: {self.rows_read} rows read, {self.new} new, "
+            f"{self.changed} changed, {self.unchanged} unchanged, {self.rejected} rejected"
+        )
+        if self.status == ImportStatus.REJECTED:
+            text += " — nothing committed"
+        if self.rejects_path:
+            text += f" (rejects written to {self.rejects_path})"
+        return text
+
+
+class ImportRejected(Exception):
+    """Raised when any row is invalid and `skip_invalid` was not asked for: nothing committed."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        super().__init__(report.summary())
+
+
+def load_geo_lookup() -> GeoLookup:
+    from vigil.geo import selectors
+
+    return GeoLookup(
+        iso3=frozenset(selectors.countries_by_iso2().values()),
+        by_iso2=selectors.countries_by_iso2(),
+        by_gw=selectors.countries_by_gw(),
+        by_fips=selectors.countries_by_fips(),
+        by_name=selectors.countries_by_name(),
+    )
+
+
+def import_events(
+    *,
+    importer_key: str,
+    path: Path | str,
+    actor: Any = None,
+    skip_invalid: bool = False,
+    rejects_path: Path | str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import one file of one source. Raises ImportRejected (nothing committed) on bad rows
+    unless `skip_invalid`, and ImportFileError when the file as a whole cannot be read."""
+    started = time.perf_counter()
+    path = Path(path)
+    importer: Importer = IMPORTERS[importer_key]()
+    table = importer.read(path)
+    conversion = importer.convert(table, load_geo_lookup())
+    events = conversion.events
+    errors = _all_errors(table, events, conversion.errors)
+    bad = sorted({e.position for e in errors})
+    report = ImportReport(
+        source=importer.source,
+        file=path.name,
+        rows_read=len(events),
+        rejected=len(bad),
+        errors=_with_lines(table, errors),
+    )
+    if bad and not skip_invalid:
+        report.status = ImportStatus.REJECTED
+        report.run_id = _record_run(report, table, actor).pk
+        report.seconds = time.perf_counter() - started
+        raise ImportRejected(report)
+
+    good = events.drop(index=events.index[bad]) if bad else events
+    with transaction.atomic():
+        run = _record_run(report, table, actor)
+        owner = ensure_data_publisher(slug=importer.publisher)
+        report.areas_created = _resolve_areas(good)
+        raw = table.frame.loc[good.index]
+        _upsert(importer.source, good, raw, run=run, owner=owner, report=report, progress=progress)
+        if bad:
+            report.status = ImportStatus.PARTIAL
+            target = Path(rejects_path or path.with_name(path.name + ".rejects.csv"))
+            _write_rejects(target, table, report.errors)
+            report.rejects_path = str(target)
+        _finish_run(run, report)
+    report.run_id = run.pk
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _all_errors(table: RawTable, events: pd.DataFrame, errors: list[RowError]) -> list[RowError]:
+    """The importer's errors plus what only the whole file shows: unsplittable records, blank
+    lines, and a source id given twice (which one would win is unknowable, so both are refused)."""
+    # A record that could not be split, or a blank line, has no fields to judge: report it
+    # once, as what it is, rather than as every required field being empty.
+    whole = {p: reason for p, reason in table.malformed.items()}
+    blank = (table.frame == "").all(axis=1).to_numpy()
+    whole |= {int(p): "empty row" for p in np.flatnonzero(blank) if int(p) not in whole}
+    found = [e for e in errors if e.position not in whole]
+    found += [RowError(p, "*", reason) for p, reason in whole.items()]
+    ids = events["source_id"]
+    repeated = ids.duplicated(keep=False) & (ids != "")
+    found += [
+        RowError(int(p), "source_id", f"id {ids.iloc[p]!r} appears more than once in the file")
+        for p in np.flatnonzero(repeated.to_numpy())
+    ]
+    return found
+
+
+def _with_lines(table: RawTable, errors: list[RowError]) -> list[LineError]:
+    lines = [LineError(table.line_of(e.position), e.column, e.reason, e.position) for e in errors]
+    return sorted(lines, key=lambda e: (e.line, e.column))
+
+
+def _record_run(report: ImportReport, table: RawTable, actor: Any) -> ImportRun:
+    return ImportRun.objects.create(
+        source=report.source,
+        file_name=report.file,
+        file_sha256=table.sha256,
+        status=report.status,
+        rows_read=report.rows_read,
+        rows_rejected=report.rejected,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        finished_at=timezone.now() if report.status == ImportStatus.REJECTED else None,
+    )
+
+
+def _finish_run(run: ImportRun, report: ImportReport) -> None:
+    run.status = report.status
+    run.rows_new = report.new
+    run.rows_changed = report.changed
+    run.rows_unchanged = report.unchanged
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def _resolve_areas(events: pd.DataFrame) -> int:
+    """Turn admin1/admin2 names into AdminArea ids (`admin1_id`, `admin2_id` columns), creating
+    the areas a source names for the first time. Returns how many were created."""
+    events["admin1_id"] = None
+    events["admin2_id"] = None
+    before = AdminArea.objects.count()
+    named1 = events[(events["admin1_name"] != "") & events["country_id"].notna()]
+    admin1: dict[tuple[str, str], int] = {}
+    for country, name in (
+        named1[["country_id", "admin1_name"]].drop_duplicates().itertuples(index=False)
+    ):
+        area = get_or_create_admin_area(country_id=country, level=1, name=name)
+        admin1[(country, name)] = area.pk
+    if admin1:
+        keys = list(zip(named1["country_id"], named1["admin1_name"], strict=True))
+        events.loc[named1.index, "admin1_id"] = [admin1[k] for k in keys]
+    named2 = events[(events["admin2_name"] != "") & events["admin1_id"].notna()]
+    admin2: dict[tuple[str, int, str], int] = {}
+    for country, parent, name in (
+        named2[["country_id", "admin1_id", "admin2_name"]].drop_duplicates().itertuples(index=False)
+    ):
+        area = get_or_create_admin_area(
+            country_id=country, level=2, name=name, parent=AdminArea(pk=parent)
+        )
+        admin2[(country, parent, name)] = area.pk
+    if admin2:
+        keys2 = zip(named2["country_id"], named2["admin1_id"], named2["admin2_name"], strict=True)
+        events.loc[named2.index, "admin2_id"] = [admin2[k] for k in keys2]
+    return AdminArea.objects.count() - before
+
+
+def _content_hashes(raw: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash per raw record: equal hashes mean an unchanged row on re-import."""
+    hashed = pd.util.hash_pandas_object(raw, index=False).to_numpy(dtype=np.uint64)
+    return hashed.view(np.int64)
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _event_rows(events: pd.DataFrame, raw: pd.DataFrame, hashes: np.ndarray) -> list[dict]:
+    columns = [c for c in events.columns if c not in ("admin1_name", "admin2_name")]
+    raw_columns = list(raw.columns)
+    rows = []
+    for values, raw_values, content_hash in zip(
+        events[columns].itertuples(index=False, name=None),
+        raw.itertuples(index=False, name=None),
+        hashes,
+        strict=True,
+    ):
+        row = {c: _clean(v) for c, v in zip(columns, values, strict=True)}
+        row["raw"] = {k: v for k, v in zip(raw_columns, raw_values, strict=True) if v != ""}
+        row["content_hash"] = int(content_hash)
+        rows.append(row)
+    return rows
+
+
+def _upsert(
+    source: str,
+    events: pd.DataFrame,
+    raw: pd.DataFrame,
+    *,
+    run: ImportRun,
+    owner: Any,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    hashes = _content_hashes(raw)
+    existing = {
+        source_id: (pk, content_hash)
+        for source_id, pk, content_hash in Event.objects.filter(source=source).values_list(
+            "source_id", "pk", "content_hash"
+        )
+    }
+    ids = events["source_id"].to_numpy()
+    known = np.fromiter((i in existing for i in ids), dtype=bool, count=len(ids))
+    old_hash = np.fromiter(
+        (existing[i][1] if i in existing else 0 for i in ids), dtype=np.int64, count=len(ids)
+    )
+    changed = known & (old_hash != hashes)
+    new = ~known
+    report.new = int(new.sum())
+    report.changed = int(changed.sum())
+    report.unchanged = int((known & ~changed).sum())
+    total = report.new + report.changed
+    done = 0
+    if progress:
+        progress(0, total)
+    now = timezone.now()
+    if report.new:
+        rows = _event_rows(events[new], raw[new], hashes[new])
+        for start in range(0, len(rows), BATCH_SIZE):
+            batch = [
+                Event(source=source, owner_org=owner, tlp=TLP.CLEAR, import_run=run, **row)
+                for row in rows[start : start + BATCH_SIZE]
+            ]
+            Event.objects.bulk_create(batch)
+            done += len(batch)
+            if progress:
+                progress(done, total)
+    if report.changed:
+        rows = _event_rows(events[changed], raw[changed], hashes[changed])
+        for start in range(0, len(rows), BATCH_SIZE):
+            batch = []
+            for row in rows[start : start + BATCH_SIZE]:
+                event = Event(pk=existing[row["source_id"]][0], source=source, **row)
+                event.import_run = run
+                event.updated_at = now
+                batch.append(event)
+            Event.objects.bulk_update(batch, WRITTEN_FIELDS, batch_size=500)
+            done += len(batch)
+            if progress:
+                progress(done, total)
+
+
+def _write_rejects(target: Path, table: RawTable, errors: list[LineError]) -> None:
+    """One row per error: line, column, reason, and the record exactly as the file had it,
+    so it can be fixed and imported again."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["line", "column", "reason", "record"])
+        for error in errors:
+            writer.writerow(
+                [error.line, error.column, error.reason, table.record_text(error.position)]
+            )

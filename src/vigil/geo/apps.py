@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GeoConfig(AppConfig):
+    name = "vigil.geo"
+    verbose_name = "Areas and regions"

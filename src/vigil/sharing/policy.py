@@ -1,0 +1,110 @@
+"""The one access policy. Every read of a protected record passes through `visible()`.
+
+TLP 2.0 decides who may see a record:
+CLEAR anyone (anonymous and the public API included); GREEN any signed-in member of the
+community; AMBER the owning organisation plus organisations it was explicitly shared with;
+AMBER+STRICT the owning organisation only; RED the people it was shared with by name.
+Platform admins (superusers) see everything, and their reads are audited like anyone's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q, QuerySet
+
+from vigil.sharing.choices import AUDITED_TLP, TLP, Surface
+
+M = TypeVar("M", bound=Model)
+
+
+def organisation_ids(user: Any) -> list[int]:
+    """The organisations a signed-in user belongs to (cached on the user object per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_vigil_org_ids", None)
+    if cached is None:
+        from vigil.actors.models import Membership
+
+        cached = list(
+            Membership.objects.filter(user_id=user.pk, is_active=True).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        user._vigil_org_ids = cached
+    return cached
+
+
+def _visibility_q(model: type[Model], user: Any) -> Q:
+    if not getattr(user, "is_authenticated", False):
+        return Q(tlp=TLP.CLEAR)
+    if user.is_superuser:
+        return Q()
+    from vigil.sharing.models import Share
+
+    orgs = organisation_ids(user)
+    shares = Share.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), revoked_at__isnull=True
+    )
+    shared_to_orgs = shares.filter(organisation_id__in=orgs).values("object_id")
+    shared_to_user = shares.filter(user_id=user.pk).values("object_id")
+    return (
+        Q(tlp__in=[TLP.CLEAR, TLP.GREEN])
+        | Q(tlp__in=[TLP.AMBER, TLP.AMBER_STRICT], owner_org_id__in=orgs)
+        | Q(tlp=TLP.AMBER, pk__in=shared_to_orgs)
+        | Q(tlp=TLP.RED, pk__in=shared_to_user)
+    )
+
+
+def visible(queryset: QuerySet[M], user: Any, action: str = "view") -> QuerySet[M]:
+    """Restrict a queryset of a protected model to what `user` may `action`.
+
+    Only "view" exists so far; any other action is refused outright rather than guessed.
+    """
+    if action != "view":
+        return queryset.none()
+    return queryset.filter(_visibility_q(queryset.model, user))
+
+
+def record_reads(
+    records: Iterable[Model], user: Any, *, surface: Surface | str, action: str = "view"
+) -> int:
+    """Write one audit row per AMBER, AMBER+STRICT or RED record read; return how many."""
+    by_model: dict[type[Model], list[tuple[int, str]]] = {}
+    for record in records:
+        by_model.setdefault(type(record), []).append((record.pk, getattr(record, "tlp", TLP.CLEAR)))
+    return sum(
+        record_reads_of(model, marks, user, surface=surface, action=action)
+        for model, marks in by_model.items()
+    )
+
+
+def record_reads_of(
+    model: type[Model],
+    marks: Iterable[tuple[int, str]],
+    user: Any,
+    *,
+    surface: Surface | str,
+    action: str = "view",
+) -> int:
+    """Audit reads given as (pk, tlp) pairs, for exports that never build model instances."""
+    from vigil.sharing.models import AuditEntry
+
+    content_type = ContentType.objects.get_for_model(model)
+    reader = user if getattr(user, "is_authenticated", False) else None
+    entries = [
+        AuditEntry(
+            user=reader,
+            action=action,
+            surface=surface,
+            content_type=content_type,
+            object_id=pk,
+            tlp=tlp,
+        )
+        for pk, tlp in marks
+        if tlp in AUDITED_TLP
+    ]
+    AuditEntry.objects.bulk_create(entries)
+    return len(entries)

@@ -1,0 +1,12 @@
+"""URL wiring only."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from vigil.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("vigil.web.urls")),
+]

@@ -1,0 +1,32 @@
+"""Shared fixtures: the reference geography, named personas, and the real data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.personas import Personas, make_personas
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data: real public files the suite imports. Tests need it; CI has it."""
+    path = Path(settings.SHARED_DATA_DIR)
+    if not path.is_dir():
+        pytest.fail(f"real test data not found at {path} (set VIGIL_SHARED_DATA)")
+    return path
+
+
+@pytest.fixture
+def reference_geography(db: None) -> None:
+    """Countries, crosswalks and regional memberships, as `vigil demo` loads them."""
+    from vigil.geo.services import load_reference_geography
+
+    load_reference_geography()
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    return make_personas()

@@ -1,0 +1,88 @@
+"""factory_boy factories for the models tests create; no fixture files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+
+from vigil.actors.choices import OrganisationKind, Role
+from vigil.actors.models import Membership, Organisation
+from vigil.events.choices import Category, EventKind, Source
+from vigil.events.models import Event
+from vigil.geo.models import Country
+from vigil.sharing.choices import TLP
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").title())
+    kind = OrganisationKind.CSO
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.ANALYST
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    """A country row; real ISO codes come from the reference geography when it is loaded."""
+
+    class Meta:
+        model = Country
+        django_get_or_create = ("iso3",)
+
+    iso3 = "NGA"
+    iso2 = factory.LazyAttribute(lambda c: c.iso3[:2])
+    name = factory.LazyAttribute(lambda c: c.iso3)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    source = Source.UCDP_GED
+    source_id = factory.Sequence(lambda n: str(100000 + n))
+    kind = EventKind.EVENT
+    raw = factory.LazyAttribute(lambda e: {"id": e.source_id})
+    content_hash = factory.Sequence(lambda n: n)
+    date_start = dt.date(2019, 7, 1)
+    date_end = factory.LazyAttribute(lambda e: e.date_start)
+    date_precision = 1
+    country_id = "NGA"
+    latitude = 11.85
+    longitude = 13.16
+    geo_precision = 1
+    category = Category.ARMED_CLASH
+    fatalities_low = factory.LazyAttribute(lambda e: e.fatalities_best)
+    fatalities_best = 5
+    fatalities_high = factory.LazyAttribute(lambda e: e.fatalities_best)
+    reliability = "B"
+    credibility = 2
+    owner_org = factory.SubFactory(OrganisationFactory, slug="ucdp")
+    tlp = TLP.CLEAR
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> Event:
+        # Tests without the reference geography still get a valid country row.
+        if kwargs.get("country_id"):
+            CountryFactory(iso3=kwargs["country_id"])
+        return super()._create(model_class, *args, **kwargs)
