@@ -66,6 +66,7 @@ class AcledImporter(Importer):
 
     key = "acled"
     source = Source.ACLED
+    id_column = "event_id_cnty"
     publisher = "acled"
 
     def read(self, path: Path) -> RawTable:
@@ -105,7 +106,7 @@ class AcledImporter(Importer):
         events = self.finish(
             frame,
             {
-                "source_id": ids,
+                "source_id": self.source_ids(frame),
                 "kind": EventKind.EVENT,
                 "date_start": date,
                 "date_end": date,

@@ -82,8 +82,18 @@ class Importer:
     # Values a source writes for "missing" besides the empty string.
     missing: ClassVar[tuple[str, ...]] = ()
 
+    # The column holding the source's own id.
+    id_column: ClassVar[str]
+
     def read(self, path: Path) -> RawTable:
         raise NotImplementedError
+
+    def source_ids(self, frame: pd.DataFrame) -> pd.Series:
+        """The source's ids, cheaply, before any validation: re-imports match on them and
+        skip unchanged rows without converting them. "15960.0" (a float export) is "15960"."""
+        if self.id_column not in frame.columns:
+            return pd.Series("", index=frame.index, dtype=object)
+        return frame[self.id_column].astype(str).str.strip().str.replace(r"\.0+$", "", regex=True)
 
     def convert(self, table: RawTable, geo: GeoLookup) -> Conversion:
         raise NotImplementedError

@@ -100,6 +100,7 @@ class GdeltImporter(Importer):
 
     key = "gdelt"
     source = Source.GDELT
+    id_column = "GLOBALEVENTID"
     publisher = "gdelt"
     missing = ("NA",)
 
@@ -123,7 +124,7 @@ class GdeltImporter(Importer):
         require_columns(self.key, frame, REQUIRED)
         v = Validator(frame)
         na = self.missing
-        ids = v.integer("GLOBALEVENTID", required=True, minimum=0, missing=na)
+        v.integer("GLOBALEVENTID", required=True, minimum=0, missing=na)
         date = v.date("SQLDATE", formats=["%Y%m%d"], missing=na)
         code = v.text("EventCode", missing=na)
         root = v.text("EventRootCode", missing=na).str.zfill(2)
@@ -162,7 +163,7 @@ class GdeltImporter(Importer):
         events = self.finish(
             frame,
             {
-                "source_id": ids.astype("string").fillna(""),
+                "source_id": self.source_ids(frame),
                 "kind": EventKind.SIGNAL,
                 "date_start": date,
                 "date_end": date,

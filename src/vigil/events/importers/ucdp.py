@@ -37,6 +37,7 @@ class UcdpGedImporter(Importer):
 
     key = "ucdp-ged"
     source = Source.UCDP_GED
+    id_column = "id"
     publisher = "ucdp"
     credibility = 2
     verification = VerificationStatus.VERIFIED
@@ -54,7 +55,7 @@ class UcdpGedImporter(Importer):
         v = Validator(frame)
         require_columns(self.key, frame, REQUIRED)
 
-        ids = v.integer("id", required=True, minimum=1)
+        v.integer("id", required=True, minimum=1)
         tov = v.integer("type_of_violence", required=True, minimum=1, maximum=3)
         start = v.date("date_start", formats=DATE_FORMATS)
         end = v.date("date_end", formats=DATE_FORMATS)
@@ -77,9 +78,9 @@ class UcdpGedImporter(Importer):
         unknown = country.isna() & gw.notna()
         v.fail_each(unknown, "country_id", "unknown Gleditsch-Ward code " + v.text("country_id"))
 
-        known = tov.map(lambda t: VIOLENCE_TYPES.get(int(t), ("", "")) if pd.notna(t) else ("", ""))
-        category = known.str[0]
-        label = known.str[1]
+        kinds = [VIOLENCE_TYPES.get(int(t), ("", "")) if pd.notna(t) else ("", "") for t in tov]
+        category = pd.Series([k[0] for k in kinds], index=frame.index, dtype=object)
+        label = pd.Series([k[1] for k in kinds], index=frame.index, dtype=object)
         dyad = v.text("dyad_name")
         headline = v.text("source_headline")
         description = dyad.where(headline == "", dyad + ": " + headline)
@@ -90,7 +91,7 @@ class UcdpGedImporter(Importer):
         events = self.finish(
             frame,
             {
-                "source_id": ids.astype("string").fillna(""),
+                "source_id": self.source_ids(frame),
                 "kind": EventKind.EVENT,
                 "date_start": start,
                 "date_end": end,

@@ -11,24 +11,26 @@ The contract, the same for every source:
 from __future__ import annotations
 
 import csv
+import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from vigil.actors.services import ensure_data_publisher
 from vigil.events.choices import ImportStatus
 from vigil.events.importers import IMPORTERS
-from vigil.events.importers.base import GeoLookup, Importer
+from vigil.events.importers.base import EVENT_COLUMNS, Conversion, GeoLookup, Importer
 from vigil.events.importers.fields import RowError
 from vigil.events.importers.reading import RawTable
 from vigil.events.models import Event, ImportRun
+from vigil.events.services.bulk import insert_events
 from vigil.geo.models import AdminArea
 from vigil.geo.services import get_or_create_admin_area
 from vigil.sharing.choices import TLP
@@ -44,7 +46,6 @@ WRITTEN_FIELDS = [
     "fatalities_high", "civilian_deaths", "description", "reliability", "credibility",
     "verification_status", "updated_at",
 ]  # fmt: skip
-BATCH_SIZE = 2000
 
 
 @dataclass(frozen=True)
@@ -126,14 +127,28 @@ def import_events(
     path = Path(path)
     importer: Importer = IMPORTERS[importer_key]()
     table = importer.read(path)
-    conversion = importer.convert(table, load_geo_lookup())
-    events = conversion.events
-    errors = _all_errors(table, events, conversion.errors)
+    ids = importer.source_ids(table.frame)
+    hashes = _content_hashes(table.frame)
+    existing = _existing(importer.source)
+    known_pk = ids.map(existing["pk"]) if len(existing) else pd.Series(np.nan, index=ids.index)
+    known_hash = ids.map(existing["content_hash"]) if len(existing) else known_pk
+    unchanged = (known_hash == hashes).to_numpy().copy()
+    # Only rows that are new or changed are validated and converted: a re-import of an
+    # unchanged file costs a parse and a hash, not a conversion.
+    todo = np.flatnonzero(~unchanged)
+    subset = replace(table, frame=table.frame.iloc[todo].reset_index(drop=True))
+    if len(todo):
+        conversion = importer.convert(subset, load_geo_lookup())
+    else:
+        conversion = Conversion(pd.DataFrame(columns=EVENT_COLUMNS))
+    events = conversion.events.set_axis(todo)
+    converted = [RowError(int(todo[e.position]), e.column, e.reason) for e in conversion.errors]
+    errors = _all_errors(table, ids, converted)
     bad = sorted({e.position for e in errors})
     report = ImportReport(
         source=importer.source,
         file=path.name,
-        rows_read=len(events),
+        rows_read=len(table.frame),
         rejected=len(bad),
         errors=_with_lines(table, errors),
     )
@@ -143,13 +158,24 @@ def import_events(
         report.seconds = time.perf_counter() - started
         raise ImportRejected(report)
 
-    good = events.drop(index=events.index[bad]) if bad else events
+    unchanged[bad] = False
+    report.unchanged = int(unchanged.sum())
+    good = events.drop(index=[p for p in bad if p in events.index])
+    is_new = known_pk.loc[good.index].isna().to_numpy()
     with transaction.atomic():
         run = _record_run(report, table, actor)
         owner = ensure_data_publisher(slug=importer.publisher)
         report.areas_created = _resolve_areas(good)
-        raw = table.frame.loc[good.index]
-        _upsert(importer.source, good, raw, run=run, owner=owner, report=report, progress=progress)
+        good = good.assign(
+            content_hash=hashes[good.index],
+            raw=_raw_json(table.frame.loc[good.index]),
+            import_run_id=run.pk,
+            owner_org_id=owner.pk,
+            source=importer.source,
+        )
+        report.new = int(is_new.sum())
+        report.changed = int((~is_new).sum())
+        _write(good[is_new], good[~is_new], known_pk, progress=progress)
         if bad:
             report.status = ImportStatus.PARTIAL
             target = Path(rejects_path or path.with_name(path.name + ".rejects.csv"))
@@ -161,7 +187,59 @@ def import_events(
     return report
 
 
-def _all_errors(table: RawTable, events: pd.DataFrame, errors: list[RowError]) -> list[RowError]:
+def _existing(source: str) -> pd.DataFrame:
+    """(pk, content_hash) of the source's stored events, indexed by source id."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT source_id, id, content_hash FROM {Event._meta.db_table} WHERE source = %s",
+            [source],
+        )
+        rows = cursor.fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=["source_id", "pk", "content_hash"])
+    return frame.set_index("source_id")
+
+
+def _raw_json(raw: pd.DataFrame) -> list[str]:
+    """Each source record as a JSON object of its fields, serialised in C by pandas."""
+    if raw.empty:
+        return []
+    return raw.to_json(orient="records", lines=True, force_ascii=False).split("\n")[: len(raw)]
+
+
+def _write(
+    new: pd.DataFrame, changed: pd.DataFrame, known_pk: pd.Series, *, progress: Progress | None
+) -> None:
+    total = len(new) + len(changed)
+    if progress:
+        progress(0, total)
+    now = timezone.now()
+    if len(new):
+        rows = new.drop(columns=["admin1_name", "admin2_name"]).assign(
+            tlp=TLP.CLEAR, created_at=now, updated_at=now
+        )
+        insert_events(rows, progress=(lambda done: progress(done, total)) if progress else None)
+    if len(changed):
+        _update(changed, known_pk, now=now)
+        if progress:
+            progress(total, total)
+
+
+def _update(changed: pd.DataFrame, known_pk: pd.Series, *, now: Any) -> None:
+    """Rewrite changed rows in place: same primary key, so links and shares stay valid."""
+    columns = [c for c in changed.columns if c not in ("admin1_name", "admin2_name")]
+    batch = []
+    for position, values in zip(
+        changed.index, changed[columns].itertuples(index=False, name=None), strict=True
+    ):
+        row = {c: _clean(v) for c, v in zip(columns, values, strict=True)}
+        row["raw"] = json.loads(row["raw"])
+        event = Event(pk=int(known_pk.loc[position]), **row)
+        event.updated_at = now
+        batch.append(event)
+    Event.objects.bulk_update(batch, WRITTEN_FIELDS, batch_size=500)
+
+
+def _all_errors(table: RawTable, ids: pd.Series, errors: list[RowError]) -> list[RowError]:
     """The importer's errors plus what only the whole file shows: unsplittable records, blank
     lines, and a source id given twice (which one would win is unknowable, so both are refused)."""
     # A record that could not be split, or a blank line, has no fields to judge: report it
@@ -171,7 +249,6 @@ def _all_errors(table: RawTable, events: pd.DataFrame, errors: list[RowError]) -
     whole |= {int(p): "empty row" for p in np.flatnonzero(blank) if int(p) not in whole}
     found = [e for e in errors if e.position not in whole]
     found += [RowError(p, "*", reason) for p, reason in whole.items()]
-    ids = events["source_id"]
     repeated = ids.duplicated(keep=False) & (ids != "")
     found += [
         RowError(int(p), "source_id", f"id {ids.iloc[p]!r} appears more than once in the file")
@@ -256,81 +333,6 @@ def _clean(value: Any) -> Any:
     if isinstance(value, np.floating):
         return float(value)
     return value
-
-
-def _event_rows(events: pd.DataFrame, raw: pd.DataFrame, hashes: np.ndarray) -> list[dict]:
-    columns = [c for c in events.columns if c not in ("admin1_name", "admin2_name")]
-    raw_columns = list(raw.columns)
-    rows = []
-    for values, raw_values, content_hash in zip(
-        events[columns].itertuples(index=False, name=None),
-        raw.itertuples(index=False, name=None),
-        hashes,
-        strict=True,
-    ):
-        row = {c: _clean(v) for c, v in zip(columns, values, strict=True)}
-        row["raw"] = {k: v for k, v in zip(raw_columns, raw_values, strict=True) if v != ""}
-        row["content_hash"] = int(content_hash)
-        rows.append(row)
-    return rows
-
-
-def _upsert(
-    source: str,
-    events: pd.DataFrame,
-    raw: pd.DataFrame,
-    *,
-    run: ImportRun,
-    owner: Any,
-    report: ImportReport,
-    progress: Progress | None,
-) -> None:
-    hashes = _content_hashes(raw)
-    existing = {
-        source_id: (pk, content_hash)
-        for source_id, pk, content_hash in Event.objects.filter(source=source).values_list(
-            "source_id", "pk", "content_hash"
-        )
-    }
-    ids = events["source_id"].to_numpy()
-    known = np.fromiter((i in existing for i in ids), dtype=bool, count=len(ids))
-    old_hash = np.fromiter(
-        (existing[i][1] if i in existing else 0 for i in ids), dtype=np.int64, count=len(ids)
-    )
-    changed = known & (old_hash != hashes)
-    new = ~known
-    report.new = int(new.sum())
-    report.changed = int(changed.sum())
-    report.unchanged = int((known & ~changed).sum())
-    total = report.new + report.changed
-    done = 0
-    if progress:
-        progress(0, total)
-    now = timezone.now()
-    if report.new:
-        rows = _event_rows(events[new], raw[new], hashes[new])
-        for start in range(0, len(rows), BATCH_SIZE):
-            batch = [
-                Event(source=source, owner_org=owner, tlp=TLP.CLEAR, import_run=run, **row)
-                for row in rows[start : start + BATCH_SIZE]
-            ]
-            Event.objects.bulk_create(batch)
-            done += len(batch)
-            if progress:
-                progress(done, total)
-    if report.changed:
-        rows = _event_rows(events[changed], raw[changed], hashes[changed])
-        for start in range(0, len(rows), BATCH_SIZE):
-            batch = []
-            for row in rows[start : start + BATCH_SIZE]:
-                event = Event(pk=existing[row["source_id"]][0], source=source, **row)
-                event.import_run = run
-                event.updated_at = now
-                batch.append(event)
-            Event.objects.bulk_update(batch, WRITTEN_FIELDS, batch_size=500)
-            done += len(batch)
-            if progress:
-                progress(done, total)
 
 
 def _write_rejects(target: Path, table: RawTable, errors: list[LineError]) -> None:
