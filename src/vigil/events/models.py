@@ -68,7 +68,7 @@ class Event(ProtectedModel):
     admin2 = models.ForeignKey(
         "geo.AdminArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    location = models.CharField(max_length=300, blank=True)
+    location = models.TextField(blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     geo_precision = models.PositiveSmallIntegerField(choices=GeoPrecision.choices)
@@ -78,11 +78,11 @@ class Event(ProtectedModel):
         choices=ViolenceType.choices, null=True, blank=True
     )
     source_event_type = models.CharField(max_length=100, blank=True)
-    source_sub_event_type = models.CharField(max_length=100, blank=True)
+    source_sub_event_type = models.TextField(blank=True)
 
-    actor1 = models.CharField(max_length=300, blank=True)
+    actor1 = models.TextField(blank=True)
     actor1_type = models.CharField(max_length=40, blank=True)
-    actor2 = models.CharField(max_length=300, blank=True)
+    actor2 = models.TextField(blank=True)
     actor2_type = models.CharField(max_length=40, blank=True)
 
     fatalities_low = models.PositiveIntegerField(null=True, blank=True)

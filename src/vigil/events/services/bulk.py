@@ -13,15 +13,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import connection
+from django.db import connection, models
 
 from vigil.events.models import Event
 
 BATCH_ROWS = 20_000
 
 
-def _column_values(series: pd.Series) -> list[Any]:
+def _column_values(series: pd.Series, field: models.Field) -> list[Any]:
     """A column as driver-ready Python values (None for missing)."""
+    if isinstance(field, models.IntegerField) and not pd.api.types.is_integer_dtype(series):
+        # Integer codes filled into a column that had gaps arrive as floats (2.0).
+        series = pd.to_numeric(series, errors="raise").astype("Int64")
     if pd.api.types.is_datetime64_any_dtype(series):
         return series.dt.strftime("%Y-%m-%d").astype(object).where(series.notna(), None).tolist()
     if isinstance(series.dtype, pd.Int64Dtype):
@@ -48,17 +51,17 @@ def _plain(value: Any) -> Any:
 def insert_events(frame: pd.DataFrame, *, progress: Callable[[int], None] | None = None) -> int:
     """Insert one row per frame row; frame columns are Event attnames (`country_id`, `raw`
     as JSON text, ...). Returns the number of rows written."""
-    fields = {f.attname: f.column for f in Event._meta.concrete_fields if not f.primary_key}
+    fields = {f.attname: f for f in Event._meta.concrete_fields if not f.primary_key}
     names = [n for n in frame.columns if n in fields]
     missing = set(fields) - set(names)
     if missing:
         raise ValueError(f"insert_events needs values for {sorted(missing)}")
-    columns = [fields[n] for n in names]
+    columns = [fields[n].column for n in names]
     table = Event._meta.db_table
     written = 0
     for start in range(0, len(frame), BATCH_ROWS):
         chunk = frame.iloc[start : start + BATCH_ROWS]
-        rows = list(zip(*(_column_values(chunk[n]) for n in names), strict=True))
+        rows = list(zip(*(_column_values(chunk[n], fields[n]) for n in names), strict=True))
         if connection.vendor == "postgresql":
             _copy(table, columns, rows)
         else:

@@ -142,7 +142,10 @@ def import_events(
     else:
         conversion = Conversion(pd.DataFrame(columns=EVENT_COLUMNS))
     events = conversion.events.set_axis(todo)
-    converted = [RowError(int(todo[e.position]), e.column, e.reason) for e in conversion.errors]
+    converted = [
+        RowError(int(todo[e.position]), e.column, e.reason)
+        for e in [*conversion.errors, *_length_errors(conversion.events)]
+    ]
     errors = _all_errors(table, ids, converted)
     bad = sorted({e.position for e in errors})
     report = ImportReport(
@@ -185,6 +188,25 @@ def import_events(
     report.run_id = run.pk
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _length_errors(events: pd.DataFrame) -> list[RowError]:
+    """Values longer than their column allows: PostgreSQL would refuse the whole COPY."""
+    errors = []
+    for model_field in Event._meta.concrete_fields:
+        limit = getattr(model_field, "max_length", None)
+        if (
+            not limit
+            or model_field.attname not in events.columns
+            or events[model_field.attname].dtype != object
+        ):
+            continue
+        lengths = events[model_field.attname].map(lambda v: len(v) if isinstance(v, str) else 0)
+        errors += [
+            RowError(int(p), model_field.attname, f"longer than {limit} characters")
+            for p in np.flatnonzero((lengths > limit).to_numpy())
+        ]
+    return errors
 
 
 def _existing(source: str) -> pd.DataFrame:
