@@ -22,8 +22,8 @@ DEMO_FILES = [
     "hdx_ucdp_ged_conflict_data_nga.csv.gz",
     "ged231_central_african_republic_1989-2022.csv.gz",
     "ged241_myanmar_1989-2023.csv.gz",
-    "ged231_random_sample_1000_global.csv.gz",
-]
+]  # One file per country: files of different releases sharing event ids would overwrite
+# each other in turn, and a re-run would then never report "0 changed".
 
 
 class Command(BaseCommand):

@@ -1,0 +1,457 @@
+"""Run the import and API benchmarks on SQLite and PostgreSQL and write bench/RESULTS.md.
+
+    python bench/run.py            # the full set (takes a long while: 1M-row imports)
+    python bench/run.py --quick    # Mexico file only, one run, to check the scripts work
+    python bench/run.py --render var/bench/results.json   # rewrite RESULTS.md from saved JSON
+
+Every measurement runs in a child process (`import.py`, `api.py`), because Django reads
+DATABASE_URL once per process; this script only orchestrates, collects their JSON lines,
+keeps the raw results in var/bench/ and renders the report. It lowers its own priority, and
+its children inherit it, so the machine's other users are not starved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import (
+    DAY_STEP,
+    GED_49_COLUMN_FILES,
+    ID_STEP,
+    MEXICO,
+    PG_SERVER,
+    ROOT,
+    VAR,
+    build_million,
+    log,
+    parse_result,
+)
+
+BENCH = Path(__file__).resolve().parent
+DATABASES = ["sqlite", "postgres"]
+# (database, which import) -> largest allowed import time as a multiple of the parse time.
+IMPORT_TARGETS = {
+    ("sqlite", "fresh"): 3.0,
+    ("sqlite", "reimport"): 1.5,
+    ("postgres", "fresh"): 4.0,
+}
+# API case -> p95 limit in seconds.
+API_TARGETS = {"page": 0.050, "geojson": 0.200}
+DB_LABEL = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+CASE_LABEL = {
+    "page": "country+date page (JSON, 50 items)",
+    "geojson": "GeoJSON, 10,000 points",
+}
+
+
+# -- running ----------------------------------------------------------------------------
+
+
+def child(script: str, *args: str) -> dict[str, Any]:
+    """Run a bench script, its log going straight to our stderr; return its JSON result, or an
+    `errors` entry with its exit status if it died before printing one."""
+    command = [sys.executable, str(BENCH / script), *args]
+    log("$ " + " ".join(command[1:]))
+    started = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    try:
+        result = parse_result(done.stdout)
+    except ValueError:
+        result = {
+            "errors": [f"{script} {' '.join(args)} exited with {done.returncode}, no result"],
+            "stdout": done.stdout[-5000:],
+        }
+    result["wall_seconds"] = time.perf_counter() - started
+    return result
+
+
+def run_all(args: argparse.Namespace) -> dict[str, Any]:
+    started = time.perf_counter()
+    results: dict[str, Any] = {
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "code_before": code_version(),
+        "quick": args.quick,
+        "imports": [],
+        "api": [],
+    }
+    files = [("mexico", MEXICO, args.runs)]
+    if not args.quick:
+        files.append(("million", build_million(), args.runs))
+    for db in args.dbs:
+        loaded = None
+        for name, path, runs in files:
+            result = child(
+                "import.py", "--db", db, "--file", str(path), "--runs", str(runs),
+                "--slow-seconds", str(args.slow_seconds),
+            )  # fmt: skip
+            result.update(name=name, db=db, code=code_version())
+            results["imports"].append(result)
+            loaded = name if result.get("runs") and not result.get("errors") else None
+            save(results)
+        if loaded is None:
+            log(f"{db}: the last import failed, so no API benchmark on it")
+            continue
+        for transport in ("http", "client"):
+            result = child(
+                "api.py", "--db", db, "--transport", transport,
+                "--requests", str(args.requests), "--warmup", str(args.warmup),
+            )  # fmt: skip
+            result.update(db=db, transport=transport, dataset=loaded, code=code_version())
+            results["api"].append(result)
+            save(results)
+    results["code_after"] = code_version()
+    results["total_seconds"] = time.perf_counter() - started
+    save(results)
+    return results
+
+
+def save(results: dict[str, Any]) -> None:
+    """Keep the raw results after every step, so a crash late in a long run loses nothing."""
+    VAR.mkdir(parents=True, exist_ok=True)
+    name = "results-quick.json" if results.get("quick") else "results.json"
+    (VAR / name).write_text(json.dumps(results, indent=2, default=str))
+
+
+# -- describing the machine and the code --------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    models = [
+        ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if ln.startswith("model name")
+    ]
+    meminfo = Path("/proc/meminfo").read_text().split()
+    ram_kib = int(meminfo[meminfo.index("MemTotal:") + 1])
+    release = Path("/etc/os-release").read_text()
+    names = [ln.split("=", 1)[1] for ln in release.splitlines() if ln.startswith("PRETTY_NAME=")]
+    pretty = names[0].strip('"') if names else platform.system()
+    import sqlite3
+
+    import django
+    import pandas
+    import psycopg
+    import pyarrow
+
+    with psycopg.connect(f"{PG_SERVER}/postgres") as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+        pg_version = row[0] if row else "?"
+    return {
+        "cpu": models[0] if models else platform.processor(),
+        "cores": f"{os.cpu_count()} logical ({len(models)} listed in /proc/cpuinfo)",
+        "ram": f"{ram_kib / 1024**2:.1f} GiB",
+        "os": f"{pretty}, kernel {platform.release()}",
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": pg_version,
+        "libraries": (
+            f"Django {django.__version__}, pandas {pandas.__version__}, "
+            f"pyarrow {pyarrow.__version__}, psycopg {psycopg.__version__}"
+        ),
+    }
+
+
+def code_version() -> dict[str, str]:
+    """The commit measured and any uncommitted changes under src/: the importer was being
+    changed while this ran, so the report must say which code it timed."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    return {
+        "commit": git("log", "-1", "--format=%h %s"),
+        "dirty": ", ".join(
+            ln.split()[-1] for ln in git("status", "--porcelain", "--", "src").splitlines()
+        ),
+        "src_diff_sha1": hashlib.sha1(git("diff", "HEAD", "--", "src").encode()).hexdigest()[:12],
+    }
+
+
+# -- the report -------------------------------------------------------------------------
+
+
+def code_cell(result: dict[str, Any]) -> str:
+    code = result.get("code")
+    if not code:
+        return "?"
+    return f"`{code['commit'].split()[0]}`" + (
+        f" + diff `{code['src_diff_sha1']}`" if code["dirty"] else ""
+    )
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def verdict(value: float, limit: float) -> str:
+    return "**met**" if value <= limit else "**not met**"
+
+
+def import_row(result: dict[str, Any]) -> dict[str, Any] | None:
+    return result.get("median") if result.get("runs") else None
+
+
+def runs_note(result: dict[str, Any]) -> str:
+    count = len(result.get("runs", []))
+    if result.get("stopped_early"):
+        return f"{count} (median of 1 run, too slow for 3)"
+    return str(count)
+
+
+def render(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    started = results["started"]
+    total = results.get("total_seconds")
+    out: list[str] = []
+    add = out.append
+    add("# Benchmark results\n")
+    add(
+        f"Run on {started[:10]} (started {started} UTC)"
+        + (f", whole run {total / 60:.0f} min" if total else "")
+        + ". Produced by `make bench` (`bench/run.py`); raw figures in "
+        f"`var/bench/{'results-quick' if results.get('quick') else 'results'}.json`.\n"
+    )
+    if results.get("quick"):
+        add("**Quick mode: Mexico file only, to check the scripts. Not the real results.**\n")
+    add("## Machine\n")
+    add("| | |\n|---|---|")
+    for key, label in [
+        ("cpu", "CPU"), ("cores", "Cores"), ("ram", "RAM"), ("os", "OS"), ("python", "Python"),
+        ("sqlite", "SQLite"), ("postgresql", "PostgreSQL"), ("libraries", "Libraries"),
+    ]:  # fmt: skip
+        add(f"| {label} | {m[key]} |")
+    add("")
+    add(
+        "Shared machine: other work (interactive tests) ran beside the bench, which ran under "
+        "`nice -n 10`; PostgreSQL 15 ran with its default configuration, on the same disk.\n"
+    )
+    before, after = results["code_before"], results.get("code_after", results["code_before"])
+    add(f"Code measured: commit `{before['commit']}`.")
+    if before["dirty"] or after != before:
+        add(
+            "The import code was being edited while the bench ran. Uncommitted changes under "
+            f"`src/` at the start: {before['dirty'] or 'none'} (diff `{before['src_diff_sha1']}`)"
+            f"; at the end: commit `{after['commit']}`, {after['dirty'] or 'none'} (diff "
+            f"`{after['src_diff_sha1']}`). Each measurement's code is in the detail tables: "
+            "commit and a hash of `git diff HEAD -- src` as its process started."
+        )
+    add("")
+
+    add("## Targets\n")
+    add(
+        "Import ratios are import time over pyarrow's parse time of the same file, both "
+        "medians over the runs (each run's parse time is itself the median of 3 parses). The "
+        "parse is `pyarrow.csv.read_csv(path, parse_options=ParseOptions("
+        "newlines_in_values=True))`: real GED text fields contain line breaks, and with no "
+        "options at all pyarrow fails on the 1M-row file (see the detail table).\n"
+    )
+    add("| Target | File | Database | Runs | Parse (s) | Measured | Limit | Result |")
+    add("|---|---|---|---|---|---|---|---|")
+    for result in results["imports"]:
+        median = import_row(result)
+        for (db, kind), limit in IMPORT_TARGETS.items():
+            if result["db"] != db:
+                continue
+            label = f"{DB_LABEL[db]} {'fresh import' if kind == 'fresh' else 're-import'}"
+            file = "Mexico GED" if result["name"] == "mexico" else "1M replicated"
+            if median is None:
+                add(
+                    f"| {label} ≤ {limit:g}× parse | {file} | {DB_LABEL[db]} | 0 | — | "
+                    f"crashed | {limit:g}× | **not met** (no result) |"
+                )
+                continue
+            seconds = median[f"{kind}_seconds"]
+            ratio = median[f"{kind}_ratio"]
+            add(
+                f"| {label} ≤ {limit:g}× parse | {file} | {DB_LABEL[db]} | {runs_note(result)} | "
+                f"{median['parse_seconds']:.2f} | {seconds:.2f} s = {ratio:.1f}× | {limit:g}× | "
+                f"{verdict(ratio, limit)} |"
+            )
+    api_by = {(r["db"], r["transport"]): r for r in results["api"]}
+    for db in DATABASES:
+        for case, limit in API_TARGETS.items():
+            http = api_by.get((db, "http"), {}).get(case)
+            client = api_by.get((db, "client"), {}).get(case)
+            dataset = api_by.get((db, "http"), {}).get("dataset", "")
+            if http is None:
+                add(f"| API {case} p95 ≤ {ms(limit)} ms | 1M replicated | {DB_LABEL[db]} | — | — "
+                    f"| not measured | {ms(limit)} ms | **not met** (no result) |")  # fmt: skip
+                continue
+            shown = f"{ms(http['p95'])} ms (HTTP)"
+            if client:
+                shown += f", {ms(client['p95'])} ms (in-process)"
+            file = "1M replicated" if dataset == "million" else f"{dataset} only"
+            add(
+                f"| API {CASE_LABEL[case]}: p95 ≤ {ms(limit)} ms | {file} | {DB_LABEL[db]} | "
+                f"{http['n']} requests | — | {shown} | {ms(limit)} ms | "
+                f"{verdict(http['p95'], limit)} (HTTP) |"
+            )
+    add("")
+
+    add("## Imports in detail\n")
+    add(
+        "Each run: drop and recreate the database, `vigil migrate`, `vigil load_geography`; "
+        "parse the file with `pyarrow.csv.read_csv` (gzip included, `newlines_in_values=True`, "
+        "median of 3); "
+        'then `import_events(importer_key="ucdp-ged", path=...)` into the empty database '
+        "(fresh) and the same call again (re-import, asserted to report 0 new, 0 changed). "
+        "Times are `time.perf_counter()` around the call, medians over the runs.\n"
+    )
+    add(
+        "| File | Database | Rows | Runs | Parse (s) | Fresh (s) | Fresh rows/s | ×parse "
+        "| Re-import (s) | ×parse | Setup (s) | `read_csv(path)`, no options | Code |"
+    )
+    add("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for result in results["imports"]:
+        median = import_row(result)
+        file = "Mexico GED" if result["name"] == "mexico" else "1M replicated"
+        if median is None:
+            add(
+                f"| {file} | {DB_LABEL[result['db']]} | — | 0 | crashed, see below "
+                f"|||||||| {code_cell(result)} |"
+            )
+            continue
+        rows = result["rows"]
+        default = result.get("default_parse", {})
+        plain = (
+            f"{default['seconds']:.2f} s"
+            if "seconds" in default
+            else f"fails: {default.get('error')}"
+        )
+        add(
+            f"| {file} | {DB_LABEL[result['db']]} | {rows:,} | {runs_note(result)} | "
+            f"{median['parse_seconds']:.2f} | {median['fresh_seconds']:.2f} | "
+            f"{rows / median['fresh_seconds']:,.0f} | {median['fresh_ratio']:.1f} | "
+            f"{median['reimport_seconds']:.2f} | {median['reimport_ratio']:.1f} | "
+            f"{median['setup_seconds']:.1f} | {plain} | {code_cell(result)} |"
+        )
+    add("\nEvery run:\n")
+    add(
+        "| File | Database | Run | Parse (s) | Fresh (s) | Re-import (s) | Fresh counts "
+        "| Re-import counts |"
+    )
+    add("|---|---|---|---|---|---|---|---|")
+    for result in results["imports"]:
+        file = "Mexico GED" if result["name"] == "mexico" else "1M replicated"
+        for number, run in enumerate(result.get("runs", []), 1):
+            fr, rr = run["fresh_report"], run["reimport_report"]
+            add(
+                f"| {file} | {DB_LABEL[result['db']]} | {number} | {run['parse_seconds']:.3f} | "
+                f"{run['fresh_seconds']:.2f} | {run['reimport_seconds']:.2f} | "
+                f"{fr['new']} new, {fr['changed']} changed, {fr['unchanged']} unchanged | "
+                f"{rr['new']} new, {rr['changed']} changed, {rr['unchanged']} unchanged |"
+            )
+    add("")
+    add(
+        f"The 1M-row file (`var/bench/`, cached) is made of the real 49-column GED files "
+        f"({', '.join(p.name for p in GED_49_COLUMN_FILES)}): their 29,120 distinct events "
+        "(the global sample repeats 59 events of the country files; the first is kept) "
+        f"repeated with `id` + k × {ID_STEP:,} and `date_start`/`date_end` + k × {DAY_STEP} "
+        "days for copy k (`year` follows `date_start`), until exactly 1,000,000 rows; all "
+        "other fields are the real values, and dates keep the `YYYY-MM-DD HH:MM:SS.000` "
+        "format.\n"
+    )
+
+    add("## API in detail\n")
+    add(
+        "After the 1M import, in the same database. `http`: `vigil runserver --noreload "
+        "--nothreading 127.0.0.1:PORT` in a subprocess, timed with urllib from request to "
+        "last byte of the body (`--nothreading` so that the persistent database connection "
+        "is reused, as in a production worker; the threaded dev server opens one per "
+        'request). `client`: `django.test.Client(HTTP_HOST="127.0.0.1")` in-process, no '
+        "socket. Anonymous requests (TLP:CLEAR events). Each case: 10 warm-up requests, then "
+        "the timed ones. The page case cycles through MEX, MMR and CAF and every year "
+        "1989-2023 in shuffled order: "
+        "`/api/v1/events?country=MEX&date_from=2010-01-01&date_to=2010-12-31&limit=50`. "
+        "The GeoJSON case is `/api/v1/events?format=geojson&country=MEX&limit=10000`, each "
+        "response checked to hold 10,000 features.\n"
+    )
+    add(
+        "| Database | Case | Transport | Requests | p50 (ms) | p95 (ms) | max (ms) | Items "
+        "| Limit (p95) | Result | Code |"
+    )
+    add("|---|---|---|---|---|---|---|---|---|---|---|")
+    for result in results["api"]:
+        for case, limit in API_TARGETS.items():
+            row = result.get(case)
+            if row is None:
+                continue
+            items = f"{row['items_min']}–{row['items_max']}"
+            if row["empty_responses"]:
+                items += f" ({row['empty_responses']} empty)"
+            add(
+                f"| {DB_LABEL[result['db']]} ({result.get('events_in_db', 0):,} events) | "
+                f"{case} | {result['transport']} | {row['n']} | {ms(row['p50'])} | "
+                f"{ms(row['p95'])} | {ms(row['max'])} | {items} | {ms(limit)} | "
+                f"{verdict(row['p95'], limit)} | {code_cell(result)} |"
+            )
+    add("")
+
+    add("## Errors and anomalies\n")
+    problems = []
+    for result in results["imports"] + results["api"]:
+        where = f"{result.get('name', result.get('transport'))} / {result['db']}"
+        problems += [
+            f"{where}:\n\n```\n{text.rstrip()}\n```\n" for text in result.get("errors", [])
+        ]
+        for run in result.get("runs", []):
+            problems += [f"{where}: {p}\n" for p in run.get("problems", [])]
+    add(
+        "\n".join(problems)
+        if problems
+        else "None: every import and request succeeded and counts matched.\n"
+    )
+
+    add("## Analysis\n")
+    add(
+        "> **PLACEHOLDER — to be written by the integrator.** For each target marked "
+        "**not met** above: what stands in the way (where the time goes, measured), and "
+        "what would close the gap.\n"
+    )
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="Mexico file only, one run")
+    parser.add_argument("--dbs", default=",".join(DATABASES))
+    parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--slow-seconds", type=float, default=600.0)
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--render", type=Path, help="only rewrite the report from saved JSON")
+    args = parser.parse_args()
+    args.dbs = [d for d in args.dbs.split(",") if d]
+    if args.runs is None:
+        args.runs = 1 if args.quick else 3
+    if args.quick and args.requests == parser.get_default("requests"):
+        args.requests = 30
+    if args.out is None:
+        args.out = VAR / "RESULTS-quick.md" if args.quick else BENCH / "RESULTS.md"
+
+    if args.render:
+        results = json.loads(args.render.read_text())
+    else:
+        os.nice(10)
+        results = run_all(args)
+    args.out.write_text(render(results))
+    log(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
