@@ -313,19 +313,21 @@ def render(results: dict[str, Any]) -> str:
     )
     add(
         "| File | Database | Rows | Runs | Parse (s) | Fresh (s) | Fresh rows/s | ×parse "
-        "| Re-import (s) | ×parse | Setup (s) | `read_csv(path)`, no options | Code |"
+        "| Re-import (s) | ×parse | Setup (s) | Peak RSS (GiB) | `read_csv(path)`, no options "
+        "| Code |"
     )
-    add("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for result in results["imports"]:
         median = import_row(result)
         file = "Mexico GED" if result["name"] == "mexico" else "1M replicated"
         if median is None:
             add(
                 f"| {file} | {DB_LABEL[result['db']]} | — | 0 | crashed, see below "
-                f"|||||||| {code_cell(result)} |"
+                f"||||||||| {code_cell(result)} |"
             )
             continue
         rows = result["rows"]
+        rss = f"{result['peak_rss_gib']:.1f}" if "peak_rss_gib" in result else "—"
         default = result.get("default_parse", {})
         plain = (
             f"{default['seconds']:.2f} s"
@@ -337,7 +339,7 @@ def render(results: dict[str, Any]) -> str:
             f"{median['parse_seconds']:.2f} | {median['fresh_seconds']:.2f} | "
             f"{rows / median['fresh_seconds']:,.0f} | {median['fresh_ratio']:.1f} | "
             f"{median['reimport_seconds']:.2f} | {median['reimport_ratio']:.1f} | "
-            f"{median['setup_seconds']:.1f} | {plain} | {code_cell(result)} |"
+            f"{median['setup_seconds']:.1f} | {rss} | {plain} | {code_cell(result)} |"
         )
     add("\nEvery run:\n")
     add(

@@ -149,3 +149,14 @@ def test_list_query_count_does_not_grow_with_the_page(
         EventFactory()
     with django_assert_max_num_queries(6):
         assert len(client.get(URL, {"limit": 30}).json()["items"]) == 30
+
+
+def test_csv_pages_link_to_the_next_page_with_the_same_filters(client: Client) -> None:
+    for _ in range(3):
+        EventFactory(country_id="NGA")
+    response = client.get(URL, {"format": "csv", "country": "NGA", "limit": 2})
+    link = response["Link"]
+    assert link.startswith("<http://testserver/api/v1/events?")
+    assert "country=NGA" in link
+    assert "cursor=" in link
+    assert link.endswith('>; rel="next"')

@@ -144,10 +144,24 @@ def list_events(
     if format == "geojson":
         return exports.geojson_response(page, user=request.user, next_cursor=next_cursor)
     if format == "csv":
-        return exports.csv_response(page, user=request.user, next_cursor=next_cursor)
+        return exports.csv_response(
+            page,
+            user=request.user,
+            next_cursor=next_cursor,
+            next_url=_next_url(request, next_cursor),
+        )
     items = list(page.select_related("owner_org", "admin1", "admin2"))
     record_reads(items, request.user, surface=Surface.API)
     return {"items": items, "next_cursor": next_cursor}
+
+
+def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
+    """The same request with the next page's cursor, for the CSV's Link header (RFC 8288)."""
+    if cursor is None:
+        return None
+    query = request.GET.copy()
+    query["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 @router.get("/timeline", response=Timeline, summary="Events and fatalities per period")

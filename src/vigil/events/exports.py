@@ -87,7 +87,9 @@ def geojson_response(
     )
 
 
-def csv_response(queryset: QuerySet[Event], *, user: Any, next_cursor: str | None) -> HttpResponse:
+def csv_response(
+    queryset: QuerySet[Event], *, user: Any, next_url: str | None = None
+) -> HttpResponse:
     names = [name for name, _, _ in COLUMNS]
     rows = _rows(queryset, names)
     _audit(rows, user)
@@ -99,6 +101,6 @@ def csv_response(queryset: QuerySet[Event], *, user: Any, next_cursor: str | Non
         writer.writerow(["" if row[n] is None else row[n] for n in names])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="events.csv"'
-    if next_cursor:
-        response["Link"] = f'<?cursor={next_cursor}>; rel="next"'
+    if next_url:
+        response["Link"] = f'<{next_url}>; rel="next"'
     return response

@@ -1,0 +1,54 @@
+"""Admin pages for the event store. Lists go through the access policy like every read."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from vigil.events.models import Event, EventLink, ImportRun
+from vigil.events.services import undo_link
+from vigil.sharing.policy import visible
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["id", "source", "source_id", "date_start", "country", "category",
+                    "fatalities_best", "verification_status", "tlp"]  # fmt: skip
+    list_filter = ["source", "kind", "category", "verification_status", "tlp"]
+    search_fields = ["source_id", "description", "actor1", "actor2", "location"]
+    date_hierarchy = "date_start"
+    raw_id_fields = ["admin1", "admin2", "import_run"]
+    readonly_fields = ["source", "source_id", "raw", "content_hash", "import_run", "created_at",
+                       "updated_at"]  # fmt: skip
+    list_select_related = ["country"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        return visible(super().get_queryset(request), request.user)
+
+
+@admin.action(description="Undo the selected links (they stay on record)")
+def undo_selected_links(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
+) -> None:
+    for link in queryset.filter(undone_at__isnull=True):
+        undo_link(link=link, actor=request.user, reason="undone in the admin")
+    messages.success(request, "Links undone.")
+
+
+@admin.register(EventLink)
+class EventLinkAdmin(admin.ModelAdmin):
+    list_display = ["event", "other", "rule", "days_apart", "distance_km", "created_at",
+                    "undone_at", "undone_by"]  # fmt: skip
+    list_filter = ["rule", ("undone_at", admin.EmptyFieldListFilter)]
+    raw_id_fields = ["event", "other"]
+    readonly_fields = ["created_at", "created_by", "undone_at", "undone_by"]
+    actions = [undo_selected_links]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "source", "file_name", "status", "rows_read", "rows_new",
+                    "rows_changed", "rows_unchanged", "rows_rejected", "started_at"]  # fmt: skip
+    list_filter = ["source", "status"]
+    readonly_fields = [f.name for f in ImportRun._meta.fields]

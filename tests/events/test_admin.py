@@ -1,0 +1,38 @@
+"""The event store's admin pages open and the link undo action keeps the link on record."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import EventFactory, UserFactory
+from vigil.events.choices import Source
+from vigil.events.models import EventLink
+from vigil.events.services import link_duplicates
+
+
+@pytest.fixture
+def admin_client(db: None) -> Client:
+    client = Client()
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.mark.parametrize("page", ["event", "eventlink", "importrun"])
+def test_admin_changelists_open(admin_client: Client, page: str) -> None:
+    EventFactory()
+    assert admin_client.get(f"/admin/events/{page}/").status_code == 200
+
+
+def test_undo_action_marks_links_undone_without_deleting_them(admin_client: Client) -> None:
+    first = EventFactory(source=Source.UCDP_GED)
+    EventFactory(source=Source.ACLED, latitude=first.latitude, longitude=first.longitude)
+    link_duplicates()
+    link = EventLink.objects.get()
+    admin_client.post(
+        "/admin/events/eventlink/",
+        {"action": "undo_selected_links", "_selected_action": [link.pk]},
+    )
+    link.refresh_from_db()
+    assert link.undone_at is not None
+    assert link.undo_reason == "undone in the admin"
