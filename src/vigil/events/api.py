@@ -144,12 +144,8 @@ def list_events(
     if format == "geojson":
         return exports.geojson_response(page, user=request.user, next_cursor=next_cursor)
     if format == "csv":
-        return exports.csv_response(
-            page,
-            user=request.user,
-            next_cursor=next_cursor,
-            next_url=_next_url(request, next_cursor),
-        )
+        next_url = _next_url(request, next_cursor)
+        return exports.csv_response(page, user=request.user, next_url=next_url)
     items = list(page.select_related("owner_org", "admin1", "admin2"))
     record_reads(items, request.user, surface=Surface.API)
     return {"items": items, "next_cursor": next_cursor}
