@@ -1,7 +1,7 @@
 """Named people, each with what they may see, so access tests read like the policy itself.
 
-- monitor: a WANEP Nigeria field monitor (CSO). Sees CLEAR, GREEN, and AMBER/AMBER+STRICT
-  records of WANEP Nigeria.
+- monitor: an ECOWARN field monitor reporting for ECOWAS (organisation A). Sees CLEAR, GREEN,
+  AMBER/AMBER+STRICT of ECOWAS, and every report they wrote.
 - analyst: an ECOWAS early-warning analyst. Sees CLEAR, GREEN, AMBER/AMBER+STRICT of ECOWAS,
   AMBER shared with ECOWAS, and RED only where named.
 - decision_maker: an ECOWAS commissioner; same organisation as the analyst.
@@ -46,7 +46,7 @@ def make_personas() -> Personas:
         ecowas=ecowas,
         igad=igad,
         wanep=wanep,
-        monitor=member("monitor", wanep, Role.MONITOR),
+        monitor=member("monitor", ecowas, Role.MONITOR),
         analyst=member("analyst", ecowas, Role.ANALYST),
         decision_maker=member("decision_maker", ecowas, Role.DECISION_MAKER),
         other_org_analyst=member("other_org_analyst", igad, Role.ANALYST),

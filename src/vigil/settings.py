@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "vigil.actors",
     "vigil.geo",
     "vigil.events",
+    "vigil.fieldreports",
     "vigil.web",
 ]
 
@@ -43,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vigil.actors.middleware.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -111,6 +113,12 @@ STATIC_ROOT = VAR_DIR / "static"
 # production may still run collectstatic and get compressed, cache-busted files.
 WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "/admin/login/"
+# Uploaded attachments live outside the web root and are only served through the policy.
+MEDIA_ROOT = Path(os.environ.get("VIGIL_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/attachments/"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # The organisation that owns records imported from public datasets unless told otherwise.
 VIGIL_DEFAULT_ORG = os.environ.get("VIGIL_DEFAULT_ORG", "vigil")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -51,6 +53,24 @@ def on_invalid_filter(request: HttpRequest, exc: InvalidFilter) -> HttpResponse:
     )
 
 
+@api.exception_handler(DjangoValidationError)
+def on_domain_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A service refused the input: 422, one entry per field, like schema errors."""
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": name, "reason": " ".join(m for e in items for m in e.messages)}
+            for name, items in exc.error_dict.items()
+        ]
+    else:
+        errors = [{"field": "", "reason": message} for message in exc.messages]
+    return problem(request, status=422, title="Invalid request", errors=errors)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(request, status=403, title="Forbidden", detail=str(exc))
+
+
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem(request, status=404, title="Not found", detail="No such record.")
@@ -68,9 +88,11 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 def _mount() -> None:
     from vigil.events.api import router as events_router
+    from vigil.fieldreports.api import router as reports_router
     from vigil.geo.api import router as geo_router
 
     api.add_router("/events", events_router)
+    api.add_router("/reports", reports_router)
     api.add_router("/", geo_router)
 
 

@@ -37,6 +37,19 @@ def organisation_ids(user: Any) -> list[int]:
     return cached
 
 
+def organisations_with_role(user: Any, roles: Iterable[str]) -> list[int]:
+    """The organisations in which a signed-in user holds one of `roles` (active memberships)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    from vigil.actors.models import Membership
+
+    return list(
+        Membership.objects.filter(user_id=user.pk, is_active=True, role__in=list(roles))
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )
+
+
 def _visibility_q(model: type[Model], user: Any) -> Q:
     if not getattr(user, "is_authenticated", False):
         return Q(tlp=TLP.CLEAR)
@@ -58,14 +71,21 @@ def _visibility_q(model: type[Model], user: Any) -> Q:
     )
 
 
-def visible(queryset: QuerySet[M], user: Any, action: str = "view") -> QuerySet[M]:
+def visible(
+    queryset: QuerySet[M], user: Any, action: str = "view", *, author_field: str | None = None
+) -> QuerySet[M]:
     """Restrict a queryset of a protected model to what `user` may `action`.
 
-    Only "view" exists so far; any other action is refused outright rather than guessed.
+    `author_field` names the person who wrote a record (a report's monitor): authors always
+    see what they wrote, whatever its mark. Only "view" exists so far; any other action is
+    refused outright rather than guessed.
     """
     if action != "view":
         return queryset.none()
-    return queryset.filter(_visibility_q(queryset.model, user))
+    rule = _visibility_q(queryset.model, user)
+    if author_field and getattr(user, "is_authenticated", False):
+        rule |= Q(**{author_field: user.pk})
+    return queryset.filter(rule)
 
 
 def record_reads(

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FieldReportsConfig(AppConfig):
+    name = "vigil.fieldreports"
+    verbose_name = "Field reports"
