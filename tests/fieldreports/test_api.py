@@ -23,7 +23,7 @@ REPORT = {
 }
 
 
-def bearer(user) -> dict[str, str]:  # noqa: ANN001
+def bearer(user) -> dict[str, str]:
     _, key = issue_api_token(user=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 

@@ -14,8 +14,8 @@ from vigil.fieldreports.choices import ReviewStatus
 from vigil.fieldreports.models import FieldReport
 from vigil.fieldreports.services import (
     ReportInput,
-    request_more_information,
     reject_report,
+    request_more_information,
     resubmit_report,
     start_review,
     submit_report,
