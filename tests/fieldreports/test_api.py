@@ -63,8 +63,10 @@ def test_a_bad_submission_gets_422_naming_each_field(personas) -> None:
 
 
 def test_domain_errors_are_422_too(personas) -> None:
-    response = Client().post(URL, REPORT | {"date_start": "2099-01-01"},
-                             content_type="application/json", **bearer(personas.monitor))  # fmt: skip
+    auth = bearer(personas.monitor)
+    response = Client().post(
+        URL, REPORT | {"date_start": "2099-01-01"}, content_type="application/json", **auth
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {"field": "date_start", "reason": "The incident cannot be in the future."}
