@@ -10,6 +10,12 @@ from django.conf import settings
 from tests.personas import Personas, make_personas
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:  # noqa: ANN001
+    """Argon2 is deliberately slow; tests that need it (tests/test_settings.py) ask for it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """../shared/data: real public files the suite imports. Tests need it; CI has it."""

@@ -11,6 +11,9 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parents[1]
 VAR_DIR = Path(os.environ.get("VIGIL_VAR", PROJECT_DIR / "var"))
+# The embedded database, uploads and collected static files live here; SQLite will not
+# create a missing folder, and a fresh clone has none.
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 # Real data for tests and benchmarks lives beside the repo and is never committed.
 SHARED_DATA_DIR = Path(os.environ.get("VIGIL_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
 
@@ -28,11 +31,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
     "vigil.sharing",
     "vigil.actors",
     "vigil.geo",
     "vigil.events",
     "vigil.fieldreports",
+    "vigil.indicators",
     "vigil.web",
 ]
 
@@ -47,6 +52,9 @@ MIDDLEWARE = [
     "vigil.actors.middleware.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vigil.urls"
@@ -88,6 +96,56 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# W047: SQLite cannot enforce nulls_distinct=False; AdminArea adds a conditional constraint
+# for the NULL-parent case, which SQLite does enforce.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Kept so hashes made by older installs still verify; they are upgraded at next login.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failed sign-ins for one account from one address lock it for an hour.
+AXES_FAILURE_LIMIT = int(os.environ.get("VIGIL_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Sessions and cookies. Behind HTTPS (production), set VIGIL_HTTPS=1 for secure cookies,
+# HSTS and redirects; a laptop on http://127.0.0.1 must still be able to sign in.
+HTTPS = os.environ.get("VIGIL_HTTPS", "0") == "1"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline scripts or styles anywhere: pages load their code from /static/ only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"]
+        + ([os.environ["VIGIL_TILE_ORIGIN"]] if os.environ.get("VIGIL_TILE_ORIGIN") else []),
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,4 +1,4 @@
-"""Real-browser fixtures: Debian's Chromium driven by Playwright's sync API.
+"""Real-browser fixtures: Debian's Chromium driven by Playwright's sync API, and a live server.
 
 The browser is the system one (CI installs the `chromium` package); Playwright never
 downloads its own, so the tests run in the same offline conditions as a situation room.
@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
+from pytest_django.live_server_helper import LiveServer
 
 if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
     from playwright.sync_api import Browser, Page
 
 # Playwright's sync API runs an asyncio loop in the test thread, and Django refuses ORM calls
@@ -31,6 +37,67 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# Held while the live server runs a request against the shared in-memory database.
+_DATABASE_TURN = threading.Lock()
+
+
+def _app_in_turns(app: WSGIApplication, environ: dict, start_response: Callable) -> list[bytes]:
+    with _DATABASE_TURN:
+        response = app(environ, start_response)
+        try:
+            # Read the body inside the turn: a lazy body may still query the database.
+            return list(response)
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+
+class TurnTakingWSGIServer(ThreadedWSGIServer):
+    """Reads each connection in its own thread but runs Django for one request at a time."""
+
+    def set_app(self, application: WSGIApplication) -> None:
+        super().set_app(partial(_app_in_turns, application))
+
+
+class InMemorySafeLiveServerThread(LiveServerThread):
+    """A live server whose requests take turns when the test database is in memory.
+
+    An in-memory SQLite test database is a single connection, which Django hands to every
+    request thread of the live server. The events page fires several API calls at once, and
+    concurrent use of one sqlite3 connection from several threads can deadlock, so requests
+    then take turns. Sockets are still read by their own threads, so an idle browser
+    connection never blocks the server. With a file or PostgreSQL database nothing is shared
+    and requests run concurrently, as in production.
+    """
+
+    def _create_server(self, connections_override: dict | None = None) -> ThreadedWSGIServer:
+        if connections_override:
+            self.server_class = TurnTakingWSGIServer
+        return super()._create_server(connections_override=connections_override)
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """pytest-django's live server, made safe for the in-memory SQLite test database."""
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    threaded = server.thread
+    server.thread = InMemorySafeLiveServerThread(
+        threaded.host,
+        static_handler=threaded.static_handler,
+        connections_override=threaded.connections_override,
+        port=threaded.port,
+    )
+    server.thread.daemon = True
+    server.start()
+    yield server
+    server.stop()
 
 
 def chromium_path() -> str | None:
@@ -66,6 +133,18 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Content-Security-Policy refusals only show as console errors; they are failures too.
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    # A request the closed page left running must finish before the database is flushed.
+    with _DATABASE_TURN:
+        pass
+    assert not errors, f"JavaScript or CSP errors on the page: {errors}"

@@ -90,9 +90,12 @@ def _mount() -> None:
     from vigil.events.api import router as events_router
     from vigil.fieldreports.api import router as reports_router
     from vigil.geo.api import router as geo_router
+    from vigil.indicators.api import indicators_router, observations_router
 
     api.add_router("/events", events_router)
     api.add_router("/reports", reports_router)
+    api.add_router("/indicators", indicators_router)
+    api.add_router("/observations", observations_router)
     api.add_router("/", geo_router)
 
 

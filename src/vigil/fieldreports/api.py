@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Header, Router, Schema, Status
 from ninja.security import django_auth
 
 from vigil.events.choices import Category
@@ -132,7 +132,7 @@ def submit(
     request: HttpRequest,
     payload: ReportIn,
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=128),
-) -> tuple[int, object]:
+) -> Status:
     report, created = services.submit_report(
         monitor=request.user,
         data=payload.to_input(),
@@ -140,7 +140,7 @@ def submit(
         idempotency_key=idempotency_key,
         organisation_id=payload.organisation,
     )
-    return (201 if created else 200), selectors.report_for(request.user, report.pk)
+    return Status(201 if created else 200, selectors.report_for(request.user, report.pk))
 
 
 @router.get("", response=list[ReportOut], summary="Reports you may see, newest first")
