@@ -11,7 +11,7 @@ from tests.personas import Personas, make_personas
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:  # noqa: ANN001
+def fast_password_hashing(settings) -> None:
     """Argon2 is deliberately slow; tests that need it (tests/test_settings.py) ask for it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

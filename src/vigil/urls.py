@@ -8,5 +8,6 @@ from vigil.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("events/", include("vigil.events.urls")),
     path("", include("vigil.web.urls")),
 ]

@@ -125,26 +125,29 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+# Collects Content-Security-Policy violations from the first script on, before the page's own.
+RECORD_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A fresh English page; any uncaught JavaScript error fails the test that caused it."""
+    """A fresh English page. Uncaught JavaScript errors and CSP violations fail the test."""
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    # Content-Security-Policy refusals only show as console errors; they are failures too.
-    page.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text
-            else None
-        ),
-    )
     yield page
+    violations = page.evaluate("window.cspViolations || []") if not page.is_closed() else []
     context.close()
     # A request the closed page left running must finish before the database is flushed.
     with _DATABASE_TURN:
         pass
-    assert not errors, f"JavaScript or CSP errors on the page: {errors}"
+    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not violations, f"Content-Security-Policy violations: {violations}"

@@ -36,6 +36,7 @@ class EventQuery(Schema):
     kind: Literal["event", "signal"] | None = None
     min_fatalities: int | None = Field(None, ge=0, description="Minimum best-estimate deaths")
     bbox: str | None = Field(None, description="min_lon,min_lat,max_lon,max_lat")
+    q: str | None = Field(None, description="Search in description, actors and location")
 
     def filters(self) -> EventFilters:
         return EventFilters.parse(**self.dict())

@@ -40,6 +40,7 @@ class EventFilters:
     kind: str | None = None
     min_fatalities: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    text: str | None = None
 
     @classmethod
     def parse(cls, **values: Any) -> EventFilters:
@@ -68,6 +69,7 @@ class EventFilters:
             kind=values.get("kind") or None,
             min_fatalities=values.get("min_fatalities"),
             bbox=_bbox(values.get("bbox")),
+            text=(values.get("q") or "").strip() or None,
         )
 
 
@@ -121,6 +123,13 @@ def events_visible_to(user: Any, filters: EventFilters | None = None) -> QuerySe
         queryset = queryset.filter(kind=f.kind)
     if f.min_fatalities is not None:
         queryset = queryset.filter(fatalities_best__gte=f.min_fatalities)
+    if f.text:
+        queryset = queryset.filter(
+            Q(description__icontains=f.text)
+            | Q(actor1__icontains=f.text)
+            | Q(actor2__icontains=f.text)
+            | Q(location__icontains=f.text)
+        )
     if f.bbox:
         min_lon, min_lat, max_lon, max_lat = f.bbox
         queryset = queryset.filter(
