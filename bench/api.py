@@ -7,9 +7,10 @@ Two cases, each timed over `--requests` requests after `--warmup` untimed ones:
   year change from request to request so no single plan or page of cache serves them all;
 - geojson: `format=geojson&country=MEX&limit=10000`, checked to hold 10,000 features.
 
-Transports: `http` starts `vigil runserver --noreload --nothreading` and times real requests
-with urllib (the full response read); `client` uses `django.test.Client` in this process, which
-skips the socket and the server but not Django. Prints one JSON line.
+`--analyze` runs ANALYZE first, to separate the cost of missing planner statistics from the
+cost of the code. Transports: `http` starts `vigil runserver --noreload --nothreading` and
+times real requests with urllib (the full response read); `client` uses `django.test.Client`
+in this process, which skips the socket and the server but not Django. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -154,6 +155,12 @@ def main() -> None:
     parser.add_argument("--transport", choices=["http", "client"], default="http")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="run ANALYZE first: the import leaves the planner without statistics, and this "
+        "PostgreSQL server runs with autovacuum off, so nothing else would gather them",
+    )
     args = parser.parse_args()
     setup_django(args.db)
     from django.db.models import Count
@@ -171,6 +178,15 @@ def main() -> None:
             .annotate(n=Count("pk"))
         ),
     }
+    if args.analyze:
+        from django.db import connection
+
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        result["analyze_seconds"] = time.perf_counter() - started
+        log(f"{args.db}: ANALYZE took {result['analyze_seconds']:.1f}s")
+    result["statistics"] = "after ANALYZE" if args.analyze else "as imported"
     server = None
     try:
         if args.transport == "http":

@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from vigil.events.selectors import InvalidFilter
+from vigil.fieldreports.importing import BatchRejected
 
 api = NinjaAPI(
     title="Vigil API",
@@ -64,6 +65,17 @@ def on_domain_validation_error(request: HttpRequest, exc: DjangoValidationError)
     else:
         errors = [{"field": "", "reason": message} for message in exc.messages]
     return problem(request, status=422, title="Invalid request", errors=errors)
+
+
+@api.exception_handler(BatchRejected)
+def on_batch_rejected(request: HttpRequest, exc: BatchRejected) -> HttpResponse:
+    return problem(
+        request,
+        status=422,
+        title="Nothing was saved",
+        detail=str(exc),
+        errors=[e.as_dict() for e in exc.errors],
+    )
 
 
 @api.exception_handler(PermissionDenied)

@@ -6,11 +6,12 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Header, Router, Schema, Status
+from ninja import Field, File, Header, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from vigil.events.choices import Category
-from vigil.fieldreports import selectors, services
+from vigil.fieldreports import importing, selectors, services
 from vigil.fieldreports.choices import Channel, ReviewStatus
 from vigil.sharing.choices import TLP, Surface
 from vigil.sharing.policy import record_reads
@@ -141,6 +142,38 @@ def submit(
         organisation_id=payload.organisation,
     )
     return Status(201 if created else 200, selectors.report_for(request.user, report.pk))
+
+
+class BatchOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+@router.post(
+    "/csv",
+    response=BatchOut,
+    summary="Upload a CSV of reports (all or nothing)",
+    description=f"Columns: {', '.join(importing.CSV_COLUMNS)}. Any bad row refuses the file "
+    "with 422 and one error per row and field. Uploading the same file again creates nothing.",
+)
+def upload_csv(
+    request: HttpRequest, file: File[UploadedFile], organisation: int | None = None
+) -> importing.BatchReport:
+    return importing.import_reports_csv(
+        monitor=request.user, content=file.read(), organisation_id=organisation
+    )
+
+
+@router.post(
+    "/odk",
+    response=BatchOut,
+    summary="Import ODK Central / KoboToolbox submissions (JSON export)",
+    description="Edited submissions (rootUuid or the instanceID/deprecatedID chain) update "
+    "their report. Submitters who are Vigil users file as themselves; others as the caller.",
+)
+def import_odk(request: HttpRequest, form_id: str, payload: dict) -> importing.BatchReport:
+    return importing.import_odk_submissions(payload=payload, form_id=form_id, monitor=request.user)
 
 
 @router.get("", response=list[ReportOut], summary="Reports you may see, newest first")
