@@ -79,7 +79,10 @@ TEMPLATES = [
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'vigil.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60
+        os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+        # Persistent connections only pay off with long-lived worker processes (gunicorn);
+        # a thread-per-request server leaks one per thread until PostgreSQL refuses clients.
+        conn_max_age=int(os.environ.get("VIGIL_DB_CONN_MAX_AGE", "0")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -276,7 +276,8 @@
       },
     ).eachLayer((layer) => eventsLayer.addLayer(layer));
     if (features.length) {
-      map.fitBounds(eventsLayer.getBounds().pad(0.1), { maxZoom: 6 });
+      // Jump rather than glide: the map is settled (and clickable) once the page says "ready".
+      map.fitBounds(eventsLayer.getBounds().pad(0.1), { maxZoom: 6, animate: false });
     }
     if (basemap) {
       basemap.setStyle(basemapStyle);
