@@ -24,7 +24,7 @@ demo: setup
 
 ## run: setup, import the bundled sample, and serve the web app
 run: demo
-	@echo "Vigil is at http://$(HOST):$(PORT)/  (demo login: demo / vigil-demo)"
+	@echo "Vigil is at http://$(HOST):$(PORT)/  (demo logins: demo / vigil-demo, demo-monitor / vigil-demo)"
 	$(BIN)/vigil runserver --noreload $(HOST):$(PORT)
 
 ## test: the whole suite on SQLite, then on PostgreSQL

@@ -15,8 +15,10 @@ from vigil.actors.choices import OrganisationKind, Role
 from vigil.actors.models import Membership, Organisation
 from vigil.events.services import import_events, link_duplicates
 from vigil.geo.services import load_reference_geography
+from vigil.indicators.services import load_indicator_set, shipped_set_paths
 
 DEMO_USER = "demo"
+DEMO_MONITOR = "demo-monitor"
 DEMO_PASSWORD = "vigil-demo"
 DEMO_FILES = [
     "hdx_ucdp_ged_conflict_data_nga.csv.gz",
@@ -39,11 +41,17 @@ class Command(BaseCommand):
                 report = import_events(importer_key="ucdp-ged", path=path)
             self.stdout.write(report.summary())
         self.stdout.write(f"{link_duplicates()} new cross-source duplicate link(s)")
-        self._ensure_demo_login()
-        self.stdout.write(f"demo login: {DEMO_USER} / {DEMO_PASSWORD}")
+        for path in shipped_set_paths():
+            result = load_indicator_set(path=path)
+            self.stdout.write(f"indicator set {path.stem}: {result}")
+        self._ensure_demo_logins()
+        self.stdout.write(
+            f"demo logins: {DEMO_USER} / {DEMO_PASSWORD} (analyst), "
+            f"{DEMO_MONITOR} / {DEMO_PASSWORD} (field monitor)"
+        )
 
     @transaction.atomic
-    def _ensure_demo_login(self) -> None:
+    def _ensure_demo_logins(self) -> None:
         organisation, _ = Organisation.objects.get_or_create(
             slug="ecowas-ewd",
             defaults={
@@ -51,10 +59,9 @@ class Command(BaseCommand):
                 "kind": OrganisationKind.REGIONAL_ORGANISATION,
             },
         )
-        user, created = get_user_model().objects.get_or_create(
-            username=DEMO_USER, defaults={"is_staff": True}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        Membership.objects.get_or_create(user=user, organisation=organisation, role=Role.ANALYST)
+        for username, role in ((DEMO_USER, Role.ANALYST), (DEMO_MONITOR, Role.MONITOR)):
+            user, created = get_user_model().objects.get_or_create(username=username)
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
