@@ -61,6 +61,9 @@ def child_env(db: str) -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = DATABASE_URLS[db]
     env["DJANGO_SETTINGS_MODULE"] = "vigil.settings"
+    # Each bench process is one long-lived worker serving requests one after another, the
+    # case persistent connections are for; settings leave them off unless asked.
+    env.setdefault("VIGIL_DB_CONN_MAX_AGE", "60")
     return env
 
 

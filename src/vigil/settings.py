@@ -173,7 +173,8 @@ STATIC_ROOT = VAR_DIR / "static"
 # Serve straight from the apps' static folders, so `make run` needs no collectstatic step;
 # production may still run collectstatic and get compressed, cache-busted files.
 WHITENOISE_USE_FINDERS = True
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
 # Uploaded attachments live outside the web root and are only served through the policy.
 MEDIA_ROOT = Path(os.environ.get("VIGIL_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/attachments/"

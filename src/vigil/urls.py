@@ -9,5 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("events/", include("vigil.events.urls")),
+    path("reports/", include("vigil.fieldreports.urls")),
+    path("observations/", include("vigil.indicators.urls")),
+    path("accounts/", include("vigil.actors.urls")),
     path("", include("vigil.web.urls")),
 ]

@@ -85,13 +85,21 @@ def test_page_shows_every_event_on_map_timeline_table_and_summary(
     expect(page.locator(ROWS).first).to_contain_text("Abuja")  # newest first
 
 
-def test_country_outlines_replace_tiles(page: Page, live_server, events: list[Event]) -> None:
+def test_country_outlines_replace_tiles_under_the_markers(
+    page: Page, live_server, events: list[Event]
+) -> None:
     open_events_page(page, live_server.url + "/")
 
     expect(page.locator(".leaflet-basemap-pane path").first).to_be_attached()
     assert page.locator(".leaflet-basemap-pane path").count() > 100
     assert page.locator(".leaflet-tile").count() == 0
     expect(page.locator(".leaflet-control-attribution")).to_contain_text("Natural Earth")
+    # The outlines lie under the markers, whichever finished loading first.
+    outline_layer, marker_layer = page.evaluate(
+        """() => [".leaflet-basemap-pane", ".leaflet-overlay-pane"].map(
+              (pane) => Number(getComputedStyle(document.querySelector(pane)).zIndex))"""
+    )
+    assert outline_layer < marker_layer
 
 
 def test_popup_names_the_event_and_links_its_record(

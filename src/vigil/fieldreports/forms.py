@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,24 @@ DECISIONS = (
 ACCEPTED_ATTACHMENTS = "image/jpeg,image/png,image/webp,application/pdf"
 
 
+# Each mark with who it lets see the record, in words a new monitor understands.
+TLP_EXPLAINED = [
+    (TLP.CLEAR, _("TLP:CLEAR — anyone, including the public")),
+    (TLP.GREEN, _("TLP:GREEN — anyone signed in to Vigil, not the public")),
+    (TLP.AMBER, _("TLP:AMBER — your organisation and those it shares with")),
+    (TLP.AMBER_STRICT, _("TLP:AMBER+STRICT — your organisation only")),
+    (TLP.RED, _("TLP:RED — only the people it is shared with by name")),
+]
+
+
+class PlainLabels:
+    """Labels as written, without Django's trailing colon (most of ours are questions)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 def country_choices() -> list[tuple[str, str]]:
     """Every country as (ISO3, name), by name, after an empty "choose" option."""
     return [("", _("Choose a country"))] + [(row["id"], row["name"]) for row in areas(level=0)]
@@ -51,6 +70,18 @@ def monitor_organisations(user: Any) -> list[Organisation]:
     """The organisations `user` reports for as a monitor, by name."""
     ids = organisations_with_role(user, (Role.MONITOR,))
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def link_area_selects(form: forms.Form, country: str = "country", admin1: str = "admin1") -> None:
+    """Refill the area select from the server when the country changes (htmx; without
+    JavaScript the list follows the country when the form comes back)."""
+    form.fields[country].widget.attrs.update(
+        {
+            "hx-get": reverse("fieldreports:admin1-options"),
+            "hx-target": f"#{form[admin1].auto_id}",
+            "hx-swap": "innerHTML",
+        }
+    )
 
 
 def new_idempotency_key() -> str:
@@ -72,7 +103,8 @@ def apply_service_errors(
         return
     for key, messages in error.message_dict.items():
         name = aliases.get(key, key)
-        form.add_error(name if name in form.fields else None, messages)
+        shown = name in form.fields and not form.fields[name].widget.is_hidden
+        form.add_error(name if shown else None, messages)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -100,7 +132,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class ReportForm(forms.Form):
+class ReportForm(PlainLabels, forms.Form):
     """A monitor's field report. Amending a report sent back drops the fields a first
     submission alone has (the idempotency key, attachments, the organisation)."""
 
@@ -184,7 +216,7 @@ class ReportForm(forms.Form):
     )
     tlp = forms.ChoiceField(
         label=_("Who may see this report"),
-        choices=TLP.choices,
+        choices=TLP_EXPLAINED,
         initial=TLP.AMBER,
         widget=forms.RadioSelect,
     )
@@ -203,6 +235,7 @@ class ReportForm(forms.Form):
         self.fields["country"].choices = country_choices()
         country = self["country"].value() if self.is_bound else self.initial.get("country")
         self.fields["admin1"].choices = admin1_choices(country or None)
+        link_area_selects(self)
         organisations = list(organisations)
         if amending:
             for name in ("idempotency_key", "attachments", "organisation"):
@@ -277,7 +310,7 @@ class ReportForm(forms.Form):
         }
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PlainLabels, forms.Form):
     """A reviewer's decision on a report. Which fields matter depends on `to`; the service
     says which are required (a reason to send back or reject, a grade to verify)."""
 
@@ -313,7 +346,7 @@ class DecisionForm(forms.Form):
         return forms_by_decision
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(PlainLabels, forms.Form):
     """The review queue's filters; a blank status shows what still waits for a decision."""
 
     status = forms.ChoiceField(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -71,7 +72,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     else:
         home = organisations[0].country_id if len(organisations) == 1 else None
         form = ReportForm(initial=ReportForm.initial_for(country=home), organisations=choices)
-    return render(request, "fieldreports/report_form.html", {"form": form})
+    return render(request, "fieldreports/report_form.html", {"form": form, **_map_settings()})
 
 
 @login_required
@@ -96,7 +97,7 @@ def report_amend(request: HttpRequest, report_id: int) -> HttpResponse:
     else:
         form = ReportForm(initial=ReportForm.initial_from(report), amending=True)
     question = _open_question(report, selectors.history_of(report))
-    context = {"form": form, "report": report, "question": question}
+    context = {"form": form, "report": report, "question": question, **_map_settings()}
     return render(request, "fieldreports/report_form.html", context)
 
 
@@ -173,7 +174,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = QueueFilterForm(request.GET)
     filters = form.filters() if form.is_valid() else {"status__in": list(QueueFilterForm.WAITING)}
-    reports = selectors.review_queue(request.user, **filters)
+    reports = selectors.review_queue(request.user, **filters).select_related("monitor")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     record_reads(page.object_list, request.user, surface=Surface.PAGE)
     return render(request, "fieldreports/review_queue.html", {"form": form, "page": page})
@@ -186,6 +187,20 @@ def admin1_options(request: HttpRequest) -> HttpResponse:
     return render(
         request, "fieldreports/_admin1_options.html", {"choices": admin1_choices(country or None)}
     )
+
+
+def _map_settings() -> dict[str, str]:
+    # Tiles need a tile server; situation rooms are often offline, so none unless configured.
+    return {
+        "tile_url": getattr(settings, "VIGIL_TILE_URL", ""),
+        "tile_attribution": getattr(
+            settings, "VIGIL_TILE_ATTRIBUTION", "© OpenStreetMap contributors"
+        ),
+    }
+
+
+def _organisation_field(form: Any) -> str | None:
+    return "organisation" if "organisation" in form.fields else None
 
 
 def _render_detail(

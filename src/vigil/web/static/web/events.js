@@ -48,6 +48,8 @@
   });
   const dayFormat = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" });
   const formatNumber = (n) => numberFormat.format(n || 0);
+  // A missing estimate is not zero deaths.
+  const formatFatalities = (n) => (n == null ? gettext("unknown") : formatNumber(n));
 
   const form = document.getElementById("event-filters");
   const summary = document.getElementById("summary");
@@ -190,7 +192,12 @@
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 18 }).addTo(map);
   } else {
-    map.createPane("basemap");
+    // Country outlines sit where tiles would (tile pane 200, overlays 400): under the event
+    // markers whichever loads first. Set here, not in CSS, so the layering never depends on
+    // a stylesheet having loaded.
+    const pane = map.createPane("basemap");
+    pane.style.zIndex = "250";
+    pane.style.pointerEvents = "none";
     fetch(config.basemapUrl, { credentials: "same-origin" })
       .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
       .then((countries) => {
@@ -230,7 +237,7 @@
       .join(", ");
     for (const [term, value] of [
       [gettext("Date"), dateRange(props.date_start, props.date_end)],
-      [gettext("Fatalities"), formatNumber(props.fatalities_best)],
+      [gettext("Fatalities"), formatFatalities(props.fatalities_best)],
       [gettext("Location"), place],
       [gettext("Source"), labelFor("source", props.source)],
     ]) {
@@ -257,7 +264,8 @@
       (f) => f.geometry && f.geometry.type === "Point",
     );
     // Big circles first, so small events drawn later stay visible and clickable on top.
-    features.sort((a, b) => (b.properties.fatalities_best || 0) - (a.properties.fatalities_best || 0));
+    const deaths = (feature) => feature.properties.fatalities_best || 0;
+    features.sort((a, b) => deaths(b) - deaths(a));
     L.geoJSON(
       { type: "FeatureCollection", features },
       {
@@ -314,8 +322,9 @@
     const filled = [];
     const last = parseDay(sorted[sorted.length - 1]);
     // A guard against an unknown interval stepping forever.
-    for (let d = parseDay(sorted[0]); d <= last && filled.length < 5000; d = nextPeriod(d, interval)) {
-      const period = isoDay(d);
+    let day = parseDay(sorted[0]);
+    for (; day <= last && filled.length < 5000; day = nextPeriod(day, interval)) {
+      const period = isoDay(day);
       filled.push(byPeriod.get(period) || { period, events: 0, fatalities: 0 });
     }
     return filled.length >= items.length ? filled : items;
@@ -422,7 +431,8 @@
     svg("polyline", { class: "fatalities-line", points: points.join(" ") }, chart);
     if (items.length <= 60) {
       items.forEach((item, i) => {
-        svg("circle", { class: "fatalities-dot", cx: xCenter(i), cy: yFatal(item.fatalities || 0), r: 2.5 }, chart);
+        const dot = { class: "fatalities-dot", cx: xCenter(i), cy: yFatal(item.fatalities || 0) };
+        svg("circle", { ...dot, r: 2.5 }, chart);
       });
     }
 
@@ -436,8 +446,8 @@
     const every = Math.ceil(items.length / Math.max(1, Math.floor(innerW / 70)));
     items.forEach((item, i) => {
       if (i % every === 0) {
-        svg("text", { x: xCenter(i), y: height - margin.bottom + 16, "text-anchor": "middle" }, xAxis)
-          .textContent = formatPeriod(item.period, interval);
+        const label = { x: xCenter(i), y: height - margin.bottom + 16, "text-anchor": "middle" };
+        svg("text", label, xAxis).textContent = formatPeriod(item.period, interval);
       }
     });
 
@@ -470,14 +480,15 @@
       html("td", {}, event.location, row);
       html("td", {}, labelFor("category", event.category), row);
       html("td", {}, labelFor("source", event.source), row);
-      const fatalities = html("td", { class: "num" }, formatNumber(event.fatalities_best), row);
+      const fatalities = html("td", { class: "num" }, formatFatalities(event.fatalities_best), row);
       if (event.fatalities_low != null && event.fatalities_high != null) {
         fatalities.title = interpolate(gettext("low %(low)s, high %(high)s"), {
           low: formatNumber(event.fatalities_low),
           high: formatNumber(event.fatalities_high),
         }, true);
       }
-      const description = html("td", { class: "description" }, truncate(event.description, 160), row);
+      const shortText = truncate(event.description, 160);
+      const description = html("td", { class: "description" }, shortText, row);
       if (event.description && event.description.length > 160) {
         description.title = event.description;
       }
@@ -492,7 +503,9 @@
         note = html("p", { id: "events-table-note", class: "table-note" });
         table.parentNode.after(note);
       }
-      note.textContent = gettext("More events match these filters: narrow them, or page through the REST API.");
+      note.textContent = gettext(
+        "More events match these filters: narrow them, or page through the REST API.",
+      );
     } else if (note) {
       note.remove();
     }
