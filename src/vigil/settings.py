@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -133,14 +134,18 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Map tiles need a tile server; situation rooms are often offline, so none unless configured
+# (e.g. VIGIL_TILE_URL=https://tile.openstreetmap.org/{z}/{x}/{y}.png).
+VIGIL_TILE_URL = os.environ.get("VIGIL_TILE_URL", "")
+VIGIL_TILE_ATTRIBUTION = os.environ.get("VIGIL_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(VIGIL_TILE_URL)) if VIGIL_TILE_URL else ""
 # No inline scripts or styles anywhere: pages load their code from /static/ only.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"]
-        + ([os.environ["VIGIL_TILE_ORIGIN"]] if os.environ.get("VIGIL_TILE_ORIGIN") else []),
+        "img-src": ["'self'", "data:", *([TILE_ORIGIN] if TILE_ORIGIN else [])],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

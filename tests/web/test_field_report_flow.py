@@ -114,10 +114,14 @@ def test_a_monitor_reports_from_a_phone_and_only_those_allowed_see_the_verified_
 
     # when they open the report form, it is light enough for a slow connection
     responses: list[Response] = []
-    phone.on("response", responses.append)
+
+    def record(response: Response) -> None:
+        responses.append(response)
+
+    phone.on("response", record)
     phone.get_by_role("link", name="New report").click()
     phone.wait_for_load_state("networkidle")
-    phone.remove_listener("response", responses.append)
+    phone.remove_listener("response", record)
     weights = page_weight(responses)
     total = sum(weights.values())
     print(f"\nreport form page weight: {total:,} bytes {weights}")
