@@ -122,15 +122,16 @@ class ObservationForm(PlainLabels, forms.Form):
             else:
                 del self.fields["organisation"]
         for indicator in self.indicators:
+            # Labelled within the indicator's own fieldset, whose legend names it.
             self.fields[VALUE_PREFIX + indicator.code] = forms.TypedChoiceField(
-                label=indicator.name,
+                label=_("Score"),
                 choices=value_choices(indicator),
                 coerce=int,
                 empty_value=None,
                 required=False,
             )
             self.fields[NOTE_PREFIX + indicator.code] = forms.CharField(
-                label=_("Note on this indicator (optional)"), required=False, max_length=2_000
+                label=_("Note (optional)"), required=False, max_length=2_000
             )
 
     def indicator_rows(self) -> Iterator[IndicatorRow]:

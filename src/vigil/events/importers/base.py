@@ -62,7 +62,9 @@ class GeoLookup:
     def from_names(self, names: pd.Series) -> pd.Series:
         from vigil.geo.services import fold_name
 
-        return names.map(lambda n: self.by_name.get(fold_name(n)) if n else None)
+        # Few distinct names, many rows: fold each name once.
+        lookup = {n: self.by_name.get(fold_name(n)) if n else None for n in names.unique()}
+        return names.map(lookup)
 
 
 @dataclass

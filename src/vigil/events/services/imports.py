@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -171,7 +172,8 @@ def import_events(
         report.areas_created = _resolve_areas(good)
         good = good.assign(
             content_hash=hashes[good.index],
-            raw=_raw_json(table.frame.loc[good.index]),
+            # object dtype: pandas would otherwise copy 1M JSON strings into an Arrow array.
+            raw=pd.Series(_raw_json(table.frame.loc[good.index]), index=good.index, dtype=object),
             import_run_id=run.pk,
             owner_org_id=owner.pk,
             source=importer.source,
@@ -179,6 +181,8 @@ def import_events(
         report.new = int(is_new.sum())
         report.changed = int((~is_new).sum())
         _write(good[is_new], good[~is_new], known_pk, progress=progress)
+        if len(good) >= STATISTICS_THRESHOLD:
+            _refresh_statistics()
         if bad:
             report.status = ImportStatus.PARTIAL
             target = Path(rejects_path or path.with_name(path.name + ".rejects.csv"))
@@ -209,6 +213,19 @@ def _length_errors(events: pd.DataFrame) -> list[RowError]:
     return errors
 
 
+# After this many written rows the planner's statistics are stale enough to pick bad plans
+# (seen: a country+date page at 206 ms instead of 0.8 ms after a 1M-row COPY).
+STATISTICS_THRESHOLD = 10_000
+
+
+def _refresh_statistics() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {Event._meta.db_table}")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA optimize")
+
+
 def _existing(source: str) -> pd.DataFrame:
     """(pk, content_hash) of the source's stored events, indexed by source id."""
     with connection.cursor() as cursor:
@@ -222,10 +239,10 @@ def _existing(source: str) -> pd.DataFrame:
 
 
 def _raw_json(raw: pd.DataFrame) -> list[str]:
-    """Each source record as a JSON object of its fields, serialised in C by pandas."""
+    """Each source record as a JSON object of its fields, serialised by polars."""
     if raw.empty:
         return []
-    return raw.to_json(orient="records", lines=True, force_ascii=False).split("\n")[: len(raw)]
+    return pl.from_pandas(raw).write_ndjson().split("\n")[: len(raw)]
 
 
 def _write(
