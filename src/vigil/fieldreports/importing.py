@@ -197,14 +197,14 @@ def import_reports_csv(
 # -- ODK Central / KoboToolbox -------------------------------------------------------------
 
 
-def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def flatten_submission(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """ODK Central nests groups as objects, Kobo flattens them as "group/field": key every
     value by its last path segment, keeping the full path too."""
     flat: dict[str, Any] = {}
     for key, value in record.items():
         path = f"{prefix}/{key}" if prefix else key
         if isinstance(value, dict) and "coordinates" not in value:  # GeoJSON stays a value
-            flat |= _flatten(value, path)
+            flat |= flatten_submission(value, path)
         else:
             flat[path] = value
             flat.setdefault(path.rsplit("/", 1)[-1], value)
@@ -220,7 +220,7 @@ def _geopoint(value: Any) -> tuple[str, str]:
     return (parts[0], parts[1]) if len(parts) >= 2 else ("", "")
 
 
-def _submissions(payload: Any) -> list[dict[str, Any]]:
+def submissions_of(payload: Any) -> list[dict[str, Any]]:
     if isinstance(payload, dict):
         for key in ("value", "results"):  # Central OData / Kobo API
             if isinstance(payload.get(key), list):
@@ -252,8 +252,8 @@ def import_odk_submissions(
     """
     errors: list[BatchError] = []
     parsed: list[_Submission] = []
-    for index, record in enumerate(_submissions(payload), start=1):
-        flat = _flatten(record)
+    for index, record in enumerate(submissions_of(payload), start=1):
+        flat = flatten_submission(record)
         instance_id = str(flat.get("instanceID") or flat.get("__id") or flat.get("_uuid") or "")
         where = f"submission {index} ({instance_id or 'no instanceID'})"
         if not instance_id:

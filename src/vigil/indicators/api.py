@@ -10,11 +10,14 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from vigil.fieldreports.api import BatchOut
 from vigil.fieldreports.choices import Channel, ReviewStatus
-from vigil.indicators import selectors, services
+from vigil.fieldreports.importing import BatchReport
+from vigil.indicators import importing, selectors, services
 from vigil.indicators.choices import Period
 from vigil.sharing.choices import TLP, Surface
 from vigil.sharing.policy import record_reads
@@ -187,6 +190,33 @@ def submit(
         **payload.to_service(),
     )
     return Status(201 if created else 200, selectors.observation_for(request.user, observation.pk))
+
+
+@observations_router.post(
+    "/csv",
+    response=BatchOut,
+    auth=django_auth,
+    summary="Upload a CSV of observations (all or nothing)",
+    description="One row per observation: indicator_set, country, admin1, period, "
+    "period_start, notes, tlp, optional key, and one column per indicator code (its value; "
+    "`<code>_notes` for a note). A re-upload creates nothing.",
+)
+def upload_observations_csv(
+    request: HttpRequest, file: File[UploadedFile], organisation: int | None = None
+) -> BatchReport:
+    return importing.import_observations_csv(
+        monitor=request.user, content=file.read(), organisation_id=organisation
+    )
+
+
+@observations_router.post(
+    "/odk",
+    response=BatchOut,
+    auth=django_auth,
+    summary="Import observation submissions from ODK Central / KoboToolbox (JSON export)",
+)
+def import_observations_odk(request: HttpRequest, payload: dict) -> BatchReport:
+    return importing.import_observation_submissions(payload=payload, monitor=request.user)
 
 
 @observations_router.get("", response=list[ObservationOut], summary="Observations you may see")
