@@ -361,6 +361,18 @@ def test_start_review_then_reject_with_a_reason(personas) -> None:
     assert report.transitions.last().reason == "Rumour only."
 
 
+def test_a_second_click_on_a_decision_taken_meanwhile_says_so(personas) -> None:
+    report = file_report(personas.monitor)
+    client = signed_in(personas.analyst)
+    client.post(report_url(report, "decide"), {"to": "verified", "reliability": "B"})
+
+    again = client.post(report_url(report, "decide"), {"to": "verified", "reliability": "B"})
+
+    assert again["Location"] == report_url(report)
+    assert "This report is already verified." in client.get(again["Location"]).text
+    assert Event.objects.count() == 1
+
+
 def test_linking_to_an_event_the_reviewer_cannot_see_is_refused(personas) -> None:
     report = file_report(personas.monitor)
     response = signed_in(personas.analyst).post(

@@ -187,6 +187,18 @@ def test_reviewers_decide_from_the_page_and_the_history_grows(personas, cewarn) 
     assert page.context["decision_forms"] == {}
 
 
+def test_a_second_click_on_a_decision_taken_meanwhile_says_so(personas, cewarn) -> None:
+    observation = observe(personas.monitor, cewarn)
+    client = signed_in(personas.analyst)
+    client.post(detail_url(observation, "decide"), {"to": "rejected", "reason": "Duplicate"})
+
+    again = client.post(detail_url(observation, "decide"), {"to": "rejected", "reason": "Dup"})
+
+    assert again["Location"] == detail_url(observation)
+    assert "already rejected" in client.get(again["Location"]).text
+    assert observation.transitions.count() == 2
+
+
 def test_sending_back_needs_a_reason(personas, cewarn) -> None:
     observation = observe(personas.monitor, cewarn)
 

@@ -79,8 +79,12 @@ class InMemorySafeLiveServerThread(LiveServerThread):
 
 
 @pytest.fixture(scope="session")
-def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    """pytest-django's live server, made safe for the in-memory SQLite test database."""
+def live_server(request: pytest.FixtureRequest, django_db_setup: None) -> Iterator[LiveServer]:
+    """pytest-django's live server, made safe for the in-memory SQLite test database.
+
+    It starts after the test database exists (`django_db_setup`), so that it shares the
+    in-memory database's one connection instead of opening its own per request.
+    """
     address = (
         request.config.getvalue("liveserver")
         or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")

@@ -15,7 +15,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
-from tests.web.conftest import _DATABASE_TURN, RECORD_CSP_VIOLATIONS
+from tests.web.conftest import (
+    _DATABASE_TURN,
+    RECORD_CSP_VIOLATIONS,
+)
 from vigil.events.models import Event
 from vigil.fieldreports.models import FieldReport
 from vigil.geo.models import AdminArea
@@ -103,7 +106,8 @@ def test_a_monitor_reports_from_a_phone_and_only_those_allowed_see_the_verified_
 ) -> None:
     base = live_server.url
     yesterday = dt.date.today() - dt.timedelta(days=1)
-    borno = AdminArea.objects.create(country_id="NGA", level=1, name="Borno", key="borno")
+    with _DATABASE_TURN:
+        borno = AdminArea.objects.create(country_id="NGA", level=1, name="Borno", key="borno")
 
     # Given a monitor on a phone who signs in from the home page, as anyone new would
     phone = open_page(PHONE)
@@ -168,11 +172,13 @@ def test_a_monitor_reports_from_a_phone_and_only_those_allowed_see_the_verified_
     # then the report's page confirms it
     expect(phone.get_by_text("Report received")).to_be_visible()
     expect(phone.locator(".marks .status")).to_have_text("Submitted")
-    report = FieldReport.objects.get()
+    with _DATABASE_TURN:
+        report = FieldReport.objects.select_related("admin1").get()
+        attachment = report.attachments.get()
     assert (report.monitor_id, report.tlp, report.credibility) == (personas.monitor.pk, "AMBER", 2)
     assert report.latitude == pytest.approx(latitude)
     assert report.admin1 == borno
-    assert report.attachments.get().original_name == "market.png"
+    assert attachment.original_name == "market.png"
 
     # When an analyst of the same organisation opens it from the review queue
     desk = open_page()
@@ -187,7 +193,8 @@ def test_a_monitor_reports_from_a_phone_and_only_those_allowed_see_the_verified_
     # then the report is verified as an event graded B2
     expect(desk.get_by_text("Decision recorded: Verified.")).to_be_visible()
     expect(desk.locator(".grade")).to_contain_text("B2")
-    event = Event.objects.get()
+    with _DATABASE_TURN:
+        event = Event.objects.get()
     assert (event.tlp, event.reliability, event.credibility) == ("AMBER", "B", 2)
 
     # and the event is on the map for the analyst and the monitor

@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from vigil.actors.choices import Role
 from vigil.actors.models import Organisation
 from vigil.events.choices import Category, Credibility, Reliability
-from vigil.fieldreports.choices import ReviewStatus
+from vigil.fieldreports.choices import REVIEW_TRANSITIONS, ReviewStatus
 from vigil.fieldreports.services import ReportInput
 from vigil.geo.choices import AdminLevel
 from vigil.geo.selectors import areas
@@ -82,6 +84,12 @@ def link_area_selects(form: forms.Form, country: str = "country", admin1: str = 
             "hx-swap": "innerHTML",
         }
     )
+    # Which country the listed areas belong to, so forms.js can catch up a change made
+    # before htmx had loaded.
+    shown = form[country].value() if form.is_bound else form.initial.get(country)
+    form.fields[admin1].widget.attrs.update(
+        {"data-areas-of": shown or "", "data-country-field": form[country].html_name}
+    )
 
 
 def new_idempotency_key() -> str:
@@ -101,10 +109,28 @@ def apply_service_errors(
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
         return
-    for key, messages in error.message_dict.items():
+    for key, texts in error.message_dict.items():
         name = aliases.get(key, key)
         shown = name in form.fields and not form.fields[name].widget.is_hidden
-        form.add_error(name if shown else None, messages)
+        form.add_error(name if shown else None, texts)
+
+
+def flash_errors(request: HttpRequest, form: forms.Form) -> None:
+    """A form's errors as messages, for when the form itself is no longer on the page."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+
+
+def offered_decisions(status: str) -> list[str]:
+    """The decisions a reviewer may take on a submission in `status`, in display order."""
+    return [str(d) for d in DECISIONS if (status, d) in REVIEW_TRANSITIONS]
+
+
+def set_choices(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -232,9 +258,9 @@ class ReportForm(PlainLabels, forms.Form):
         today = timezone.now().date().isoformat()
         for name in ("date_start", "date_end"):
             self.fields[name].widget.attrs["max"] = today
-        self.fields["country"].choices = country_choices()
+        set_choices(self, "country", country_choices())
         country = self["country"].value() if self.is_bound else self.initial.get("country")
-        self.fields["admin1"].choices = admin1_choices(country or None)
+        set_choices(self, "admin1", admin1_choices(country or None))
         link_area_selects(self)
         organisations = list(organisations)
         if amending:
@@ -242,17 +268,17 @@ class ReportForm(PlainLabels, forms.Form):
                 del self.fields[name]
         elif len(organisations) > 1:
             self.fields["organisation"].required = True
-            self.fields["organisation"].choices = [("", _("Choose")), *organisations]
+            set_choices(self, "organisation", [("", _("Choose")), *organisations])
         else:
             # One organisation (or none: the service explains) needs no question.
             del self.fields["organisation"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        start, end = cleaned.get("date_start"), cleaned.get("date_end")
+        super().clean()
+        start, end = self.cleaned_data.get("date_start"), self.cleaned_data.get("date_end")
         if start and end and end < start:
             self.add_error("date_end", _("The incident cannot end before it starts."))
-        return cleaned
+        return self.cleaned_data
 
     def to_input(self) -> ReportInput:
         data = self.cleaned_data
@@ -371,14 +397,14 @@ class QueueFilterForm(PlainLabels, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *country_choices()[1:]]
+        set_choices(self, "country", [("", _("All countries")), *country_choices()[1:]])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        super().clean()
+        start, end = self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end of the range is before its start."))
-        return cleaned
+        return self.cleaned_data
 
     def filters(self) -> dict[str, Any]:
         """The selector's filters for a valid form (call is_valid first)."""

@@ -17,15 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from vigil.fieldreports import selectors, services
-from vigil.fieldreports.choices import REVIEW_TRANSITIONS, Channel, ReviewStatus
+from vigil.fieldreports.choices import Channel, ReviewStatus
 from vigil.fieldreports.forms import (
-    DECISIONS,
     DecisionForm,
     QueueFilterForm,
     ReportForm,
     admin1_choices,
     apply_service_errors,
+    flash_errors,
     monitor_organisations,
+    offered_decisions,
 )
 from vigil.fieldreports.models import FieldReport, ReportTransition
 from vigil.sharing.choices import Surface
@@ -137,6 +138,10 @@ def report_decide(request: HttpRequest, report_id: int) -> HttpResponse:
             return redirect("fieldreports:detail", report.pk)
     # The failed attempt may have changed the object in memory; show what is stored.
     report = selectors.report_for(request.user, report_id)
+    if request.POST.get("to") not in offered_decisions(report.status):
+        # Decided meanwhile (a second click, another reviewer): say so above the page.
+        flash_errors(request, form)
+        return redirect("fieldreports:detail", report.pk)
     return _render_detail(request, report, bound_decision=form)
 
 
@@ -206,7 +211,7 @@ def _organisation_field(form: Any) -> str | None:
 def _render_detail(
     request: HttpRequest, report: FieldReport, *, bound_decision: DecisionForm | None = None
 ) -> HttpResponse:
-    decisions = [d for d in DECISIONS if (report.status, d) in REVIEW_TRANSITIONS]
+    decisions = offered_decisions(report.status)
     reviewing = services.can_review(request.user, report) and bool(decisions)
     history = selectors.history_of(report)
     context: dict[str, Any] = {

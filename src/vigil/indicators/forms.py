@@ -26,6 +26,7 @@ from vigil.fieldreports.forms import (
     country_choices,
     link_area_selects,
     new_idempotency_key,
+    set_choices,
 )
 from vigil.indicators.choices import Period
 from vigil.indicators.models import Indicator, IndicatorSet, Observation
@@ -37,10 +38,10 @@ SERVICE_FIELDS = {"country_id": "country", "admin1_id": "admin1", "organisation_
 NOTE_PREFIX = "note__"
 
 
-def value_choices(indicator: Indicator) -> list[tuple[str, str]]:
+def value_choices(indicator: Indicator) -> list[tuple[str, Any]]:
     """The indicator's scale as options ("3 — High"), after a "not scored" option."""
     labels = indicator.scale_labels or {}
-    options = [("", _("Not scored"))]
+    options: list[tuple[str, Any]] = [("", _("Not scored"))]
     for value in range(indicator.scale_min, indicator.scale_max + 1):
         label = labels.get(str(value))
         options.append((str(value), f"{value} — {label}" if label else str(value)))
@@ -111,14 +112,14 @@ class ObservationForm(PlainLabels, forms.Form):
                 del self.fields[name]
             del self.fields["period_start"], self.fields["tlp"]
         else:
-            self.fields["country"].choices = country_choices()
+            set_choices(self, "country", country_choices())
             country = self["country"].value() if self.is_bound else self.initial.get("country")
-            self.fields["admin1"].choices = admin1_choices(country or None)
+            set_choices(self, "admin1", admin1_choices(country or None))
             self.fields["period_start"].widget.attrs["max"] = timezone.now().date().isoformat()
             link_area_selects(self)
             if len(organisations) > 1:
                 self.fields["organisation"].required = True
-                self.fields["organisation"].choices = [("", _("Choose")), *organisations]
+                set_choices(self, "organisation", [("", _("Choose")), *organisations])
             else:
                 del self.fields["organisation"]
         for indicator in self.indicators:

@@ -14,8 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigil.fieldreports.choices import REVIEW_TRANSITIONS, Channel, ReviewStatus
-from vigil.fieldreports.forms import DECISIONS, apply_service_errors, monitor_organisations
+from vigil.fieldreports.choices import Channel, ReviewStatus
+from vigil.fieldreports.forms import (
+    apply_service_errors,
+    flash_errors,
+    monitor_organisations,
+    offered_decisions,
+)
 from vigil.indicators import selectors, services
 from vigil.indicators.forms import ObservationDecisionForm, ObservationForm
 from vigil.indicators.models import IndicatorSet, Observation, ObservationTransition
@@ -91,10 +96,7 @@ def observation_amend(request: HttpRequest, observation_id: int) -> HttpResponse
     if observation.status != ReviewStatus.NEEDS_INFO:
         messages.info(request, _("This observation is not waiting for changes."))
         return redirect("indicators:detail", observation.pk)
-    indicator_set = _chosen_set(
-        list(selectors.indicator_sets(pk=observation.indicator_set_id)),
-        observation.indicator_set.code,
-    )
+    indicator_set = selectors.indicator_sets(pk=observation.indicator_set_id).get()
     if request.method == "POST":
         form = ObservationForm(request.POST, indicator_set=indicator_set, amending=True)
         if form.is_valid():
@@ -156,6 +158,10 @@ def observation_decide(request: HttpRequest, observation_id: int) -> HttpRespons
             )
             return redirect("indicators:detail", observation.pk)
     observation = selectors.observation_for(request.user, observation_id)
+    if request.POST.get("to") not in offered_decisions(observation.status):
+        # Decided meanwhile (a second click, another reviewer): say so above the page.
+        flash_errors(request, form)
+        return redirect("indicators:detail", observation.pk)
     return _render_detail(request, observation, bound_decision=form)
 
 
@@ -163,8 +169,8 @@ def observation_decide(request: HttpRequest, observation_id: int) -> HttpRespons
 def my_observations(request: HttpRequest) -> HttpResponse:
     """The observations the signed-in monitor filed, latest period first."""
     observations = selectors.observations_visible_to(request.user, monitor=request.user)
-    page = Paginator(observations.order_by("-period_start", "-submitted_at", "-pk"), PAGE_SIZE)
-    page = page.get_page(request.GET.get("page"))
+    paginator = Paginator(observations.order_by("-period_start", "-submitted_at", "-pk"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     record_reads(page.object_list, request.user, surface=Surface.PAGE)
     return render(request, "indicators/my_observations.html", {"page": page})
 
@@ -185,7 +191,7 @@ def _render_detail(
     *,
     bound_decision: ObservationDecisionForm | None = None,
 ) -> HttpResponse:
-    decisions = [d for d in DECISIONS if (observation.status, d) in REVIEW_TRANSITIONS]
+    decisions = offered_decisions(observation.status)
     reviewing = services.can_review(request.user, observation) and bool(decisions)
     history = selectors.history_of(observation)
     context: dict[str, Any] = {

@@ -1,11 +1,28 @@
 /*
- * The report form's map picker. The form works without it: latitude and longitude are plain
- * inputs. With JavaScript a "Pick on map" button appears; Leaflet (about 150 KB) is fetched
- * only when it is pressed, so the form stays light on a phone over a slow connection.
+ * Monitors' forms, made nicer by JavaScript but complete without it.
+ *
+ * 1. Area selects: htmx refills the region list when the country changes. If the country was
+ *    changed before htmx had loaded (a slow phone), the list is refilled once it has.
+ * 2. The report form's map picker. Without it latitude and longitude are plain inputs. With
+ *    JavaScript a "Pick on map" button appears; Leaflet (about 150 KB) is fetched only when it
+ *    is pressed, so the form stays light on a phone over a slow connection.
  *
  * No inline code and nothing from the internet: settings and texts come from data-
- * attributes of #map-picker, Leaflet and the country outlines from our own /static/.
+ * attributes, Leaflet and the country outlines from our own /static/.
  */
+(function () {
+  "use strict";
+
+  window.addEventListener("load", () => {
+    for (const areas of document.querySelectorAll("select[data-areas-of]")) {
+      const country = areas.form && areas.form.elements.namedItem(areas.dataset.countryField);
+      if (window.htmx && country && country.value !== areas.dataset.areasOf) {
+        window.htmx.trigger(country, "change");
+      }
+    }
+  });
+})();
+
 (function () {
   "use strict";
 
