@@ -11,7 +11,8 @@ import io
 import json
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, JSONField, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, JSONArray, JSONObject
 from django.http import HttpResponse
 
 from vigil.events.models import Event
@@ -64,27 +65,41 @@ def _audit(rows: list[dict[str, Any]], user: Any) -> None:
         record_reads_of(Event, protected, user, surface=Surface.EXPORT)
 
 
+def _feature() -> Cast:
+    """One GeoJSON Feature per row, built by the database (SQLite JSON1 or PostgreSQL), so
+    10,000 points cost one query and a string join rather than 10,000 Python dicts."""
+    names = {name: path for name, _, path in COLUMNS}
+    point = JSONObject(type=Value("Point"), coordinates=JSONArray("longitude", "latitude"))
+    return Cast(
+        JSONObject(
+            type=Value("Feature"),
+            id=F("id"),
+            # RFC 7946: positions are [longitude, latitude]; unlocated events have no geometry.
+            geometry=Case(
+                When(latitude__isnull=False, longitude__isnull=False, then=point),
+                default=Value(None, output_field=JSONField()),
+            ),
+            properties=JSONObject(**{k: F(names[k]) for k in GEOJSON_PROPERTIES}),
+        ),
+        output_field=TextField(),
+    )
+
+
 def geojson_response(
     queryset: QuerySet[Event], *, user: Any, next_cursor: str | None
 ) -> HttpResponse:
-    rows = _rows(queryset, [*GEOJSON_PROPERTIES, "latitude", "longitude"])
-    _audit(rows, user)
-    features = [
-        {
-            "type": "Feature",
-            "id": row["id"],
-            # RFC 7946: positions are [longitude, latitude]; unlocated events have no geometry.
-            "geometry": None
-            if row["latitude"] is None or row["longitude"] is None
-            else {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
-            "properties": {k: row[k] for k in GEOJSON_PROPERTIES},
-        }
-        for row in rows
-    ]
-    body = {"type": "FeatureCollection", "features": features, "next_cursor": next_cursor}
-    return HttpResponse(
-        json.dumps(body, default=str, separators=(",", ":")), content_type="application/geo+json"
+    rows = list(queryset.annotate(feature=_feature()).values_list("id", "tlp", "feature"))
+    protected = [(pk, tlp) for pk, tlp, _ in rows if tlp != TLP.CLEAR]
+    if protected:
+        record_reads_of(Event, protected, user, surface=Surface.EXPORT)
+    body = (
+        '{"type":"FeatureCollection","features":['
+        + ",".join(feature for _, _, feature in rows)
+        + '],"next_cursor":'
+        + json.dumps(next_cursor)
+        + "}"
     )
+    return HttpResponse(body, content_type="application/geo+json")
 
 
 def csv_response(
