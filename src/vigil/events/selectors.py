@@ -239,3 +239,37 @@ def browser_filter_options(user: Any) -> dict[str, list[tuple[str, str]]]:
         "categories": [(str(v), str(label)) for v, label in Category.choices],
         "sources": [(str(v), str(label)) for v, label in Source.choices],
     }
+
+
+# The analytics boundary: the only place Django events become a data frame.
+FRAME_COLUMNS = {
+    "event_id": "pk",
+    "source": "source",
+    "date_start": "date_start",
+    "date_end": "date_end",
+    "country": "country_id",
+    "admin1": "admin1__name",
+    "admin2": "admin2__name",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "category": "category",
+    "violence_type": "violence_type",
+    "fatalities": "fatalities_best",
+    "fatalities_low": "fatalities_low",
+    "fatalities_high": "fatalities_high",
+}
+
+
+def events_frame(queryset: QuerySet[Event]) -> Any:
+    """The events of a (policy-filtered) queryset as the canonical frame `vigil.analytics`
+    takes: one row per event, dates as datetime64, missing fatalities as 0."""
+    import pandas as pd
+
+    rows = queryset.order_by().values_list(*FRAME_COLUMNS.values())
+    frame = pd.DataFrame.from_records(list(rows), columns=list(FRAME_COLUMNS))
+    for column in ("date_start", "date_end"):
+        frame[column] = pd.to_datetime(frame[column])
+    for column in ("fatalities", "fatalities_low", "fatalities_high"):
+        frame[column] = frame[column].fillna(0).astype("int64")
+    frame["event_id"] = frame["event_id"].astype(str)
+    return frame
