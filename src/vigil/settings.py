@@ -15,8 +15,21 @@ VAR_DIR = Path(os.environ.get("VIGIL_VAR", PROJECT_DIR / "var"))
 # The embedded database, uploads and collected static files live here; SQLite will not
 # create a missing folder, and a fresh clone has none.
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
+
+
 # Real data for tests and benchmarks lives beside the repo and is never committed.
-SHARED_DATA_DIR = Path(os.environ.get("VIGIL_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
+def _shared_data_dir() -> Path:
+    """VIGIL_SHARED_DATA, else the nearest `shared/data` beside an ancestor of the checkout
+    (../shared/data for the usual layout; a clone elsewhere on the machine still finds it)."""
+    if os.environ.get("VIGIL_SHARED_DATA"):
+        return Path(os.environ["VIGIL_SHARED_DATA"])
+    for folder in PROJECT_DIR.parents:
+        if (folder / "shared" / "data").is_dir():
+            return folder / "shared" / "data"
+    return PROJECT_DIR.parent / "shared" / "data"
+
+
+SHARED_DATA_DIR = _shared_data_dir()
 
 DEBUG = os.environ.get("VIGIL_DEBUG", "0") == "1"
 SECRET_KEY = os.environ.get(
