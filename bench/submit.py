@@ -65,7 +65,7 @@ def fresh_database() -> str:
         "Membership.objects.create(user=user, organisation=org, role='monitor')\n"
         "print(issue_api_token(user=user, name='bench')[1])\n"
     )
-    return vigil("shell", "-c", script).strip()
+    return vigil("shell", "--no-imports", "-c", script).strip().splitlines()[-1]
 
 
 def post(url: str, key: str, token: str) -> tuple[int, float]:
@@ -95,6 +95,7 @@ def count_reports() -> int:
     return int(
         vigil(
             "shell",
+            "--no-imports",
             "-c",
             "from vigil.fieldreports.models import FieldReport; print(FieldReport.objects.count())",
         ).strip()
