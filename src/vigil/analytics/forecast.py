@@ -1,0 +1,326 @@
+"""Forecasters of organised violence, shaped like scikit-learn estimators.
+
+Two levels:
+
+* `ConflictYearForecaster`: P(armed conflict) in a GW state h years ahead, for incidence
+  or onset, on the country-year panel of `conflict_years`.
+* `ViolenceMonthForecaster`: for an admin1-month or country-month panel of UCDP GED
+  events (`build_violence_panel`), h months ahead: P(any fatality), P(25 or more
+  fatalities) and a predictive distribution of the fatality count.
+
+Every forecaster takes its parameters in `__init__` (among them `horizon`), learns in
+`fit(panel)` from the rows whose outcome h periods later lies inside `panel`, and returns
+one row per panel row from `predict(panel)`. Fitted attributes end in `_`; each model
+carries a `version` and, once fitted, `training_window_` (first and last target period
+it learnt from). The panel contract: columns `unit` and `period` (an int year or a month
+start Timestamp), periods contiguous within a unit, and every feature at period t
+computed only from data up to t.
+
+The count distribution is a hurdle model. P(y > 0) comes from the "any fatality"
+classifier; log1p(y) given y > 0 from a gradient-boosted regressor plus the empirical
+distribution of its residuals on the last two training years (held out, then the model
+is refitted on everything). Its quantiles at `SAMPLE_LEVELS` serve as the samples that
+CRPS, the interval score and the binned log score are computed from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+from vigil.analytics.conflict_years import FEATURES as YEAR_FEATURES
+
+N_SAMPLES = 40
+# Evenly spread quantile levels, (i + 0.5) / n: a deterministic "sample" of the forecast.
+SAMPLE_LEVELS = (np.arange(N_SAMPLES) + 0.5) / N_SAMPLES
+SAMPLE_COLUMNS: tuple[str, ...] = tuple(f"s{i:02d}" for i in range(N_SAMPLES))
+
+MONTH_FEATURES: tuple[str, ...] = (
+    *(f"log_fat_lag{k}" for k in range(12)),
+    "log_fat_mean3",
+    "log_fat_mean6",
+    "log_fat_mean12",
+    "log_fat_mean36",
+    "fatal_months12",
+    "months_since_fatal",
+    "log_events",
+    "log_events_mean3",
+    "country_log_fat",
+    "country_log_fat_mean3",
+    "country_log_fat_mean12",
+    "country_active_share",
+    "month_of_year",
+)
+
+
+@dataclass(frozen=True)
+class ForecastTarget:
+    """An outcome to forecast: the panel column it is read from and its kind."""
+
+    name: str
+    column: str
+    kind: str  # "probability" or "count"
+
+
+YEAR_TARGETS = (
+    ForecastTarget("incidence", "incidence", "probability"),
+    ForecastTarget("onset", "onset", "probability"),
+)
+MONTH_TARGETS = (
+    ForecastTarget("any", "any_fatal", "probability"),
+    ForecastTarget("ge25", "ge25", "probability"),
+    ForecastTarget("fatalities", "fatalities", "count"),
+)
+
+
+def period_number(period: pd.Series) -> pd.Series:
+    """Periods as consecutive integers: years as they are, months as year * 12 + month."""
+    if pd.api.types.is_datetime64_any_dtype(period):
+        return period.dt.year * 12 + period.dt.month - 1
+    return period.astype(int)
+
+
+def period_year(period: pd.Series) -> pd.Series:
+    """Calendar year of each period."""
+    if pd.api.types.is_datetime64_any_dtype(period):
+        return period.dt.year
+    return period.astype(int)
+
+
+def future(panel: pd.DataFrame, column: str, horizon: int) -> pd.Series:
+    """Value of `column` `horizon` periods after each row, NaN where not in `panel`."""
+    by_unit = panel.groupby("unit", sort=False)
+    ahead = by_unit[column].shift(-horizon)
+    number = period_number(panel["period"])
+    ahead_number = number.groupby(panel["unit"], sort=False).shift(-horizon)
+    return ahead.where(ahead_number == number + horizon)
+
+
+def target_period(panel: pd.DataFrame, horizon: int) -> pd.Series:
+    """The period `horizon` steps after each row's period."""
+    if pd.api.types.is_datetime64_any_dtype(panel["period"]):
+        return panel["period"] + pd.DateOffset(months=horizon)
+    return panel["period"] + horizon
+
+
+def _classifier(random_state: int, max_iter: int) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
+        learning_rate=0.05,
+        max_iter=max_iter,
+        max_leaf_nodes=15,
+        min_samples_leaf=40,
+        l2_regularization=1.0,
+        early_stopping=False,
+        random_state=random_state,
+    )
+
+
+class ConflictYearForecaster(BaseEstimator):
+    """P(armed conflict incidence or onset) `horizon` years after each country-year.
+
+    Onset is forecast only for states at peace in the origin year (the population at
+    risk); for the others `p_onset` is NaN.
+    """
+
+    version = "conflict-year-hgb-1"
+
+    def __init__(self, horizon: int = 1, max_iter: int = 150, random_state: int = 0):
+        self.horizon = horizon
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def _target(self, panel: pd.DataFrame, target: str) -> pd.Series:
+        if target == "incidence":
+            return future(panel, "incidence", self.horizon)
+        onset = future(panel, "onset", self.horizon)
+        if self.horizon > 1:
+            # Onset in t+h: conflict in t+h after a peaceful t+h-1.
+            before = future(panel, "incidence", self.horizon - 1)
+            onset = onset.where(before.isna() | (before == 0), 0)
+        return onset.where(panel["incidence"] == 0)
+
+    def fit(self, panel: pd.DataFrame) -> ConflictYearForecaster:
+        X = panel.loc[:, list(YEAR_FEATURES)]
+        self.models_ = {}
+        periods = []
+        for target in ("incidence", "onset"):
+            y = self._target(panel, target)
+            known = y.notna()
+            model = _classifier(self.random_state, self.max_iter)
+            model.fit(X[known], y[known].astype(int))
+            self.models_[target] = model
+            periods.append(target_period(panel[known], self.horizon))
+        window = pd.concat(periods)
+        self.training_window_ = (window.min(), window.max())
+        self.feature_names_ = list(YEAR_FEATURES)
+        return self
+
+    def predict(self, panel: pd.DataFrame) -> pd.DataFrame:
+        X = panel.loc[:, self.feature_names_]
+        out = pd.DataFrame(index=panel.index)
+        out["p_incidence"] = self.models_["incidence"].predict_proba(X)[:, 1]
+        onset = self.models_["onset"].predict_proba(X)[:, 1]
+        out["p_onset"] = np.where(panel["incidence"] == 0, onset, np.nan)
+        return out
+
+
+def _area_frame(events: pd.DataFrame, level: str) -> pd.Series:
+    if level == "country":
+        return events["country"].astype(str)
+    admin1 = events["admin1"].astype("string").fillna("(unknown)")
+    return events["country"].astype(str) + "|" + admin1
+
+
+def build_violence_panel(
+    events: pd.DataFrame,
+    *,
+    level: str,
+    start: str | pd.Timestamp,
+    end: str | pd.Timestamp,
+) -> pd.DataFrame:
+    """Monthly panel of fatalities and events per area, with `MONTH_FEATURES`.
+
+    `events` is the canonical events frame (`vigil.analytics.ucdp`); `level` is "admin1"
+    or "country"; every area that has an event gets every month from `start` to `end`
+    (the data's coverage), zero where nothing was recorded. Events are dated by
+    `date_start`. An admin1 name missing in the source becomes "(unknown)".
+    """
+    if level not in ("admin1", "country"):
+        raise ValueError(f"level must be 'admin1' or 'country', not {level!r}")
+    months = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="MS")
+    frame = events.assign(
+        unit=_area_frame(events, level),
+        period=events["date_start"].dt.to_period("M").dt.to_timestamp(),
+    )
+    frame = frame[(frame["period"] >= months[0]) & (frame["period"] <= months[-1])]
+    counts = frame.groupby(["unit", "period"]).agg(
+        fatalities=("fatalities", "sum"), events=("fatalities", "size")
+    )
+    country_of = frame.groupby("unit")["country"].first()
+    grid = pd.MultiIndex.from_product([country_of.index, months], names=["unit", "period"])
+    panel = counts.reindex(grid, fill_value=0).reset_index()
+    panel["country"] = panel["unit"].map(country_of)
+    return add_month_features(panel)
+
+
+def add_month_features(panel: pd.DataFrame) -> pd.DataFrame:
+    """Add `MONTH_FEATURES` and the outcomes `any_fatal` and `ge25` to a monthly panel."""
+    panel = panel.sort_values(["unit", "period"]).reset_index(drop=True)
+    panel["any_fatal"] = (panel["fatalities"] > 0).astype(int)
+    panel["ge25"] = (panel["fatalities"] >= 25).astype(int)
+    log_fat = np.log1p(panel["fatalities"].astype(float))
+    by_unit = log_fat.groupby(panel["unit"], sort=False)
+    for k in range(12):
+        panel[f"log_fat_lag{k}"] = by_unit.shift(k)
+    for window in (3, 6, 12, 36):
+        panel[f"log_fat_mean{window}"] = by_unit.transform(
+            lambda s, w=window: s.rolling(w, min_periods=1).mean()
+        )
+    panel["fatal_months12"] = (
+        panel["any_fatal"]
+        .groupby(panel["unit"], sort=False)
+        .transform(lambda s: s.rolling(12, min_periods=1).sum())
+    )
+    number = period_number(panel["period"])
+    last_fatal = number.where(panel["any_fatal"] == 1).groupby(panel["unit"], sort=False).ffill()
+    first = number.groupby(panel["unit"], sort=False).transform("min")
+    panel["months_since_fatal"] = (number - last_fatal).fillna(number - first + 1)
+    log_events = np.log1p(panel["events"].astype(float))
+    panel["log_events"] = log_events
+    panel["log_events_mean3"] = log_events.groupby(panel["unit"], sort=False).transform(
+        lambda s: s.rolling(3, min_periods=1).mean()
+    )
+    country = panel.groupby(["country", "period"]).agg(
+        country_fat=("fatalities", "sum"), country_active_share=("any_fatal", "mean")
+    )
+    country = country.reset_index().sort_values(["country", "period"])
+    country["country_log_fat"] = np.log1p(country["country_fat"].astype(float))
+    by_country = country.groupby("country", sort=False)["country_log_fat"]
+    for window in (3, 12):
+        country[f"country_log_fat_mean{window}"] = by_country.transform(
+            lambda s, w=window: s.rolling(w, min_periods=1).mean()
+        )
+    panel = panel.merge(country.drop(columns="country_fat"), on=["country", "period"])
+    panel["month_of_year"] = panel["period"].dt.month
+    return panel.sort_values(["unit", "period"]).reset_index(drop=True)
+
+
+class ViolenceMonthForecaster(BaseEstimator):
+    """P(any fatality), P(25+ fatalities) and a fatality distribution `horizon` months on."""
+
+    version = "violence-month-hgb-hurdle-1"
+
+    def __init__(
+        self,
+        horizon: int = 1,
+        max_iter: int = 200,
+        holdout_years: int = 2,
+        random_state: int = 0,
+    ):
+        self.horizon = horizon
+        self.max_iter = max_iter
+        self.holdout_years = holdout_years
+        self.random_state = random_state
+
+    def _regressor(self) -> HistGradientBoostingRegressor:
+        return HistGradientBoostingRegressor(
+            learning_rate=0.05,
+            max_iter=self.max_iter,
+            max_leaf_nodes=15,
+            min_samples_leaf=20,
+            l2_regularization=1.0,
+            early_stopping=False,
+            random_state=self.random_state,
+        )
+
+    def fit(self, panel: pd.DataFrame) -> ViolenceMonthForecaster:
+        X = panel.loc[:, list(MONTH_FEATURES)]
+        count = future(panel, "fatalities", self.horizon)
+        known = count.notna()
+        self.models_ = {}
+        for name, threshold in (("any", 1), ("ge25", 25)):
+            model = _classifier(self.random_state, self.max_iter)
+            model.fit(X[known], (count[known] >= threshold).astype(int))
+            self.models_[name] = model
+
+        positive = known & (count > 0)
+        y_pos = np.log1p(count[positive].astype(float))
+        when = target_period(panel[positive], self.horizon)
+        cutoff_year = period_year(when).max() - self.holdout_years + 1
+        early = (period_year(when) < cutoff_year).to_numpy()
+        if early.sum() >= 50 and (~early).sum() >= 20:
+            held = self._regressor().fit(X[positive][early], y_pos[early])
+            residuals = y_pos[~early] - held.predict(X[positive][~early])
+        else:
+            held = self._regressor().fit(X[positive], y_pos)
+            residuals = y_pos - held.predict(X[positive])
+        self.residual_quantiles_ = np.quantile(np.asarray(residuals), np.linspace(0, 1, 201))
+        self.models_["size"] = self._regressor().fit(X[positive], y_pos)
+
+        window = target_period(panel[known], self.horizon)
+        self.training_window_ = (window.min(), window.max())
+        self.feature_names_ = list(MONTH_FEATURES)
+        return self
+
+    def predict(self, panel: pd.DataFrame) -> pd.DataFrame:
+        X = panel.loc[:, self.feature_names_]
+        p_any = self.models_["any"].predict_proba(X)[:, 1]
+        p_ge25 = self.models_["ge25"].predict_proba(X)[:, 1]
+        centre = self.models_["size"].predict(X)
+        # Hurdle mixture: level tau is 0 while tau <= 1 - p, otherwise the positive
+        # part's quantile at (tau - (1 - p)) / p.
+        tau = SAMPLE_LEVELS[None, :]
+        p = np.clip(p_any, 1e-6, 1.0)[:, None]
+        conditional = np.clip((tau - (1.0 - p)) / p, 0.0, 1.0)
+        residual = np.interp(conditional, np.linspace(0, 1, 201), self.residual_quantiles_)
+        positive = np.maximum(np.expm1(centre[:, None] + residual), 1.0)
+        samples = np.where(tau <= 1.0 - p, 0.0, positive)
+        out = pd.DataFrame(samples, index=panel.index, columns=list(SAMPLE_COLUMNS))
+        out.insert(0, "p_any", p_any)
+        out.insert(1, "p_ge25", p_ge25)
+        out.insert(2, "point", np.expm1(np.log1p(samples).mean(axis=1)))
+        return out
