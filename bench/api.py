@@ -149,6 +149,20 @@ def check_geojson(body: bytes) -> int:
     return len(features)
 
 
+def planner_statistics(connection: Any) -> int:
+    """How many planner statistics rows the events table has (0: never analyzed). Recorded
+    because someone else analyzing the bench database would silently change what is measured."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'events_event'")
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone()[0] == 0:
+                return 0
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'events_event'")
+        return int(cursor.fetchone()[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
@@ -178,9 +192,10 @@ def main() -> None:
             .annotate(n=Count("pk"))
         ),
     }
-    if args.analyze:
-        from django.db import connection
+    from django.db import connection
 
+    result["statistics_before"] = planner_statistics(connection)
+    if args.analyze:
         started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -18,8 +18,10 @@ import hashlib
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -68,7 +70,8 @@ def child(script: str, *args: str) -> dict[str, Any]:
     command = [sys.executable, str(BENCH / script), *args]
     log("$ " + " ".join(command[1:]))
     started = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    with LoadSampler() as load:
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
     try:
         result = parse_result(done.stdout)
     except ValueError:
@@ -77,7 +80,37 @@ def child(script: str, *args: str) -> dict[str, Any]:
             "stdout": done.stdout[-5000:],
         }
     result["wall_seconds"] = time.perf_counter() - started
+    result["load"] = load.summary()
     return result
+
+
+class LoadSampler:
+    """The 1-minute load average every few seconds while a child runs. The machine is shared
+    and has 2 cores: a figure taken at load 8 is not one taken at load 1, and only this says
+    which is which."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.every = every
+        self.samples: list[float] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            self.samples.append(os.getloadavg()[0])
+            if self.stop.wait(self.every):
+                return
+
+    def __enter__(self) -> LoadSampler:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def summary(self) -> dict[str, float]:
+        return {"median": statistics.median(self.samples), "max": max(self.samples)}
 
 
 def run_all(args: argparse.Namespace) -> dict[str, Any]:
@@ -139,7 +172,7 @@ def api_only(args: argparse.Namespace) -> dict[str, Any]:
     path = VAR / "results.json"
     results = json.loads(path.read_text())
     started = time.perf_counter()
-    results["api"] = []
+    results["api"] = [r for r in results["api"] if r["db"] not in args.dbs]
     results["api_rerun"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     for db in args.dbs:
         last = [r for r in results["imports"] if r["db"] == db][-1:]
@@ -231,6 +264,11 @@ def code_cell(result: dict[str, Any]) -> str:
     return f"`{code['commit'].split()[0]}`" + (
         f" + diff `{code['src_diff_sha1']}`" if code["dirty"] else ""
     )
+
+
+def load_cell(result: dict[str, Any]) -> str:
+    load = result.get("load")
+    return f"{load['median']:.1f} / {load['max']:.1f}" if load else "—"
 
 
 def ms(seconds: float) -> str:
@@ -356,21 +394,23 @@ def render(results: dict[str, Any]) -> str:
         "median of 3); "
         'then `import_events(importer_key="ucdp-ged", path=...)` into the empty database '
         "(fresh) and the same call again (re-import, asserted to report 0 new, 0 changed). "
-        "Times are `time.perf_counter()` around the call, medians over the runs.\n"
+        "Times are `time.perf_counter()` around the call, medians over the runs. Load is the "
+        "machine's 1-minute load average (median / max, sampled every 5 s) while that "
+        "measurement ran, on 2 cores.\n"
     )
     add(
         "| File | Database | Rows | Runs | Parse (s) | Fresh (s) | Fresh rows/s | ×parse "
         "| Re-import (s) | ×parse | Setup (s) | Peak RSS (GiB) | `read_csv(path)`, no options "
-        "| Code |"
+        "| Load | Code |"
     )
-    add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for result in results["imports"]:
         median = import_row(result)
         file = "Mexico GED" if result["name"] == "mexico" else "1M replicated"
         if median is None:
             add(
                 f"| {file} | {DB_LABEL[result['db']]} | — | 0 | crashed, see below "
-                f"||||||||| {code_cell(result)} |"
+                f"||||||||| {load_cell(result)} | {code_cell(result)} |"
             )
             continue
         rows = result["rows"]
@@ -386,7 +426,8 @@ def render(results: dict[str, Any]) -> str:
             f"{median['parse_seconds']:.2f} | {median['fresh_seconds']:.2f} | "
             f"{rows / median['fresh_seconds']:,.0f} | {median['fresh_ratio']:.1f} | "
             f"{median['reimport_seconds']:.2f} | {median['reimport_ratio']:.1f} | "
-            f"{median['setup_seconds']:.1f} | {rss} | {plain} | {code_cell(result)} |"
+            f"{median['setup_seconds']:.1f} | {rss} | {plain} | {load_cell(result)} | "
+            f"{code_cell(result)} |"
         )
     add("\nEvery run:\n")
     add(
@@ -440,9 +481,9 @@ def render(results: dict[str, Any]) -> str:
     )
     add(
         "| Database | Statistics | Case | Transport | Requests | p50 (ms) | p95 (ms) | max (ms) "
-        "| Items | Limit (p95) | Result | Code |"
+        "| Items | Limit (p95) | Result | Load | Code |"
     )
-    add("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    add("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for result in results["api"]:
         for case, limit in API_TARGETS.items():
             row = result.get(case)
@@ -453,6 +494,8 @@ def render(results: dict[str, Any]) -> str:
                 if "analyze_seconds" in result
                 else ""
             )
+            if result.get("statistics") == "as imported" and result.get("statistics_before"):
+                analyzed += " **but statistics were present**"
             items = f"{row['items_min']}–{row['items_max']}"
             if row["empty_responses"]:
                 items += f" ({row['empty_responses']} empty)"
@@ -461,7 +504,7 @@ def render(results: dict[str, Any]) -> str:
                 f"{result.get('statistics', 'as imported')}{analyzed} | {case} | "
                 f"{result['transport']} | {row['n']} | {ms(row['p50'])} | "
                 f"{ms(row['p95'])} | {ms(row['max'])} | {items} | {ms(limit)} | "
-                f"{verdict(row['p95'], limit)} | {code_cell(result)} |"
+                f"{verdict(row['p95'], limit)} | {load_cell(result)} | {code_cell(result)} |"
             )
     add("")
 
