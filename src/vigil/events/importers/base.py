@@ -7,6 +7,7 @@ writing, so that atomicity, idempotency and reporting are the same for every sou
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -75,7 +76,7 @@ class Conversion:
     errors: list[RowError] = field(default_factory=list)
 
 
-class Importer:
+class Importer(ABC):
     """Base of the per-source importers: how to read the file and how to convert it."""
 
     key: ClassVar[str]
@@ -87,8 +88,9 @@ class Importer:
     # The column holding the source's own id.
     id_column: ClassVar[str]
 
+    @abstractmethod
     def read(self, path: Path) -> RawTable:
-        raise NotImplementedError
+        """Parse the file into strings (the layout is the importer's to recognise)."""
 
     def source_ids(self, frame: pd.DataFrame) -> pd.Series:
         """The source's ids, cheaply, before any validation: re-imports match on them and
@@ -97,8 +99,9 @@ class Importer:
             return pd.Series("", index=frame.index, dtype=object)
         return frame[self.id_column].astype(str).str.strip().str.replace(r"\.0+$", "", regex=True)
 
+    @abstractmethod
     def convert(self, table: RawTable, geo: GeoLookup) -> Conversion:
-        raise NotImplementedError
+        """Validate and map every row to the unified columns, collecting row errors."""
 
     @staticmethod
     def finish(frame: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
