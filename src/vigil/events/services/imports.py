@@ -185,7 +185,8 @@ def import_events(
             _refresh_statistics()
         if bad:
             report.status = ImportStatus.PARTIAL
-            target = Path(rejects_path or path.with_name(path.name + ".rejects.csv"))
+            # Beside the caller, not beside the source file: data folders are often read-only.
+            target = Path(rejects_path or Path.cwd() / f"{path.name}.rejects.csv")
             _write_rejects(target, table, report.errors)
             report.rejects_path = str(target)
         _finish_run(run, report)

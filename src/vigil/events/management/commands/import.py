@@ -46,7 +46,9 @@ class Command(BaseCommand):
             action="store_true",
             help="commit the valid rows and write the rejects, with reasons, to a file",
         )
-        parser.add_argument("--rejects", help="where to write rejects (default: PATH.rejects.csv)")
+        parser.add_argument(
+            "--rejects", help="where to write rejects (default: ./<file name>.rejects.csv)"
+        )
         parser.add_argument(
             "--no-link", action="store_true", help="do not link duplicates across sources"
         )
