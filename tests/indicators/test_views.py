@@ -264,3 +264,30 @@ def test_people_who_are_not_monitors_are_told_why(personas, cewarn) -> None:
     response = signed_in(personas.analyst).get(reverse("indicators:new"))
     assert response.status_code == 403
     assert "Only monitors of an organisation can file observations" in response.text
+
+
+@pytest.mark.usefixtures("shipped_sets")
+def test_observation_review_queue_lists_waiting_observations_of_the_reviewers_org(
+    personas, cewarn
+) -> None:
+    from django.test import Client
+
+    from tests.indicators.conftest import observe
+
+    waiting = observe(personas.monitor, cewarn)
+    analyst = Client()
+    analyst.force_login(personas.analyst)
+    page = analyst.get("/observations/queue/")
+    assert page.status_code == 200
+    assert f'data-observation-id="{waiting.pk}"' in page.content.decode()
+    assert "monitor" in page.content.decode()  # the queue says who filed it
+
+    outsider = Client()
+    outsider.force_login(personas.other_org_analyst)
+    assert (
+        f'data-observation-id="{waiting.pk}"'
+        not in outsider.get("/observations/queue/").content.decode()
+    )
+    monitor = Client()
+    monitor.force_login(personas.monitor)
+    assert monitor.get("/observations/queue/").status_code == 403

@@ -8,6 +8,7 @@ import pandas as pd
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from vigil.fieldreports.choices import ReviewStatus
 from vigil.indicators.models import (
     Indicator,
     IndicatorSet,
@@ -90,4 +91,18 @@ def observations_frame(queryset: QuerySet[Observation]) -> pd.DataFrame:
             "period_start": "datetime64[ns]",
             "value": "int64",
         }
+    )
+
+
+def review_queue(user: Any, *, status: str | None = None) -> QuerySet[Observation]:
+    """Observations waiting for the reviewer's organisations (or in `status`), oldest first."""
+    from vigil.fieldreports.services import REVIEWER_ROLES
+    from vigil.sharing.policy import organisations_with_role
+
+    waiting = [status] if status else [ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW]
+    return (
+        observations_visible_to(user, status__in=waiting)
+        .filter(owner_org_id__in=organisations_with_role(user, REVIEWER_ROLES))
+        .select_related("indicator_set", "country", "admin1", "monitor")
+        .order_by("submitted_at", "pk")
     )

@@ -21,11 +21,12 @@ from vigil.fieldreports.forms import (
     monitor_organisations,
     offered_decisions,
 )
+from vigil.fieldreports.services import REVIEWER_ROLES
 from vigil.indicators import selectors, services
 from vigil.indicators.forms import ObservationDecisionForm, ObservationForm
 from vigil.indicators.models import IndicatorSet, Observation, ObservationTransition
 from vigil.sharing.choices import Surface
-from vigil.sharing.policy import record_reads
+from vigil.sharing.policy import organisations_with_role, record_reads
 
 PAGE_SIZE = 25
 
@@ -173,6 +174,21 @@ def my_observations(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     record_reads(page.object_list, request.user, surface=Surface.PAGE)
     return render(request, "indicators/my_observations.html", {"page": page})
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Observations waiting for the reviewer's organisations, oldest first."""
+    if not organisations_with_role(request.user, REVIEWER_ROLES):
+        raise PermissionDenied
+    status = request.GET.get("status") or None
+    if status not in (None, *ReviewStatus.values):
+        status = None
+    observations = selectors.review_queue(request.user, status=status)
+    page = Paginator(observations, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_reads(page.object_list, request.user, surface=Surface.PAGE)
+    context = {"page": page, "status": status or "", "statuses": ReviewStatus.choices}
+    return render(request, "indicators/review_queue.html", context)
 
 
 def _chosen_set(sets: list[IndicatorSet], code: str | None) -> IndicatorSet | None:
