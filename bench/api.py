@@ -172,8 +172,8 @@ def main() -> None:
     parser.add_argument(
         "--analyze",
         action="store_true",
-        help="run ANALYZE first: the import leaves the planner without statistics, and this "
-        "PostgreSQL server runs with autovacuum off, so nothing else would gather them",
+        help="run ANALYZE first, to compare with the statistics the import left (this "
+        "PostgreSQL server runs with autovacuum off, so nothing else gathers them)",
     )
     args = parser.parse_args()
     setup_django(args.db)
