@@ -45,6 +45,11 @@ class EventLinkAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "created_by", "undone_at", "undone_by"]
     actions = [undo_selected_links]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EventLink]:
+        # A link reveals both events' ids: list it only when the reader may see both.
+        seen = visible(Event.objects.all(), request.user).values("pk")
+        return super().get_queryset(request).filter(event__in=seen, other__in=seen)
+
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
