@@ -26,7 +26,9 @@ def _shared_data_dir() -> Path:
     for folder in PROJECT_DIR.parents:
         if (folder / "shared" / "data").is_dir():
             return folder / "shared" / "data"
-    return PROJECT_DIR.parent / "shared" / "data"
+    # A clone outside the workspace (e.g. /tmp/fresh) still finds the workspace's data.
+    workspace = Path("/work/shared/data")
+    return workspace if workspace.is_dir() else PROJECT_DIR.parent / "shared" / "data"
 
 
 SHARED_DATA_DIR = _shared_data_dir()
