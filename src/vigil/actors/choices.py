@@ -23,3 +23,7 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     DECISION_MAKER = "decision_maker", _("Decision maker")
     ORG_ADMIN = "org_admin", _("Organisation admin")
+    # Roles of the cooperation mechanisms (accreditation, roster, consultation).
+    FOCAL_POINT = "focal_point", _("Member-state focal point")
+    ROSTER_MANAGER = "roster_manager", _("Roster manager")
+    SECRETARIAT = "secretariat", _("Committee secretariat")
