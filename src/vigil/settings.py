@@ -54,6 +54,12 @@ INSTALLED_APPS = [
     "vigil.events",
     "vigil.fieldreports",
     "vigil.indicators",
+    "vigil.risk",
+    "vigil.reports",
+    "vigil.alerts",
+    "vigil.dissemination",
+    "vigil.roster",
+    "vigil.consultations",
     "vigil.web",
 ]
 

@@ -99,15 +99,27 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 
 def _mount() -> None:
+    from vigil.alerts.api import router as alerts_router
+    from vigil.consultations.api import router as consultations_router
+    from vigil.dissemination.api import router as dissemination_router
     from vigil.events.api import router as events_router
-    from vigil.fieldreports.api import router as reports_router
+    from vigil.fieldreports.api import router as fieldreports_router
     from vigil.geo.api import router as geo_router
     from vigil.indicators.api import indicators_router, observations_router
+    from vigil.reports.api import router as products_router
+    from vigil.risk.api import router as risk_router
+    from vigil.roster.api import router as roster_router
 
     api.add_router("/events", events_router)
-    api.add_router("/reports", reports_router)
+    api.add_router("/reports", fieldreports_router)
     api.add_router("/indicators", indicators_router)
     api.add_router("/observations", observations_router)
+    api.add_router("/risk", risk_router)
+    api.add_router("/products", products_router)
+    api.add_router("/alerts", alerts_router)
+    api.add_router("/subscriptions", dissemination_router)
+    api.add_router("/roster", roster_router)
+    api.add_router("/consultations", consultations_router)
     api.add_router("/", geo_router)
 
 

@@ -1,0 +1,1 @@
+"""Alerts (OASIS CAP 1.2) and the response loop: options, responders, actions, outcomes."""

@@ -1,0 +1,1 @@
+"""Bodies, meetings, calls for submissions, recommendations and mandates."""

@@ -1,0 +1,7 @@
+"""Pages of the consultations app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "consultations"
+
+urlpatterns: list = []

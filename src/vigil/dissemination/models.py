@@ -1,0 +1,1 @@
+"""Subscriptions and the durable outbox that delivers products and alerts."""

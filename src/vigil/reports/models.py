@@ -1,0 +1,1 @@
+"""Early-warning products: daily regional synopsis, country situation reports, policy briefs."""

@@ -1,0 +1,1 @@
+"""Stored analysis: area risk, escalations, hotspots and forecasts with their backtest scores."""

@@ -1,0 +1,1 @@
+"""Mediators and experts, their availability, deployments and diversity."""
