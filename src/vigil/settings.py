@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "vigil.risk",
     "vigil.reports",
     "vigil.alerts",
+    "vigil.responses",
     "vigil.dissemination",
     "vigil.roster",
     "vigil.consultations",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("risk/", include("vigil.risk.urls")),
     path("products/", include("vigil.reports.urls")),
     path("alerts/", include("vigil.alerts.urls")),
+    path("responses/", include("vigil.responses.urls")),
     path("subscriptions/", include("vigil.dissemination.urls")),
     path("roster/", include("vigil.roster.urls")),
     path("consultations/", include("vigil.consultations.urls")),

@@ -107,6 +107,7 @@ def _mount() -> None:
     from vigil.geo.api import router as geo_router
     from vigil.indicators.api import indicators_router, observations_router
     from vigil.reports.api import router as products_router
+    from vigil.responses.api import router as responses_router
     from vigil.risk.api import router as risk_router
     from vigil.roster.api import router as roster_router
 
@@ -117,6 +118,7 @@ def _mount() -> None:
     api.add_router("/risk", risk_router)
     api.add_router("/products", products_router)
     api.add_router("/alerts", alerts_router)
+    api.add_router("/responses", responses_router)
     api.add_router("/subscriptions", dissemination_router)
     api.add_router("/roster", roster_router)
     api.add_router("/consultations", consultations_router)
