@@ -102,10 +102,17 @@ def _sample_quantile(samples: np.ndarray, level: float) -> np.ndarray:
     return np.array([np.interp(level, SAMPLE_LEVELS, row) for row in np.sort(samples, axis=1)])
 
 
-def _count_scores(y: np.ndarray, samples: np.ndarray, point: np.ndarray) -> dict[str, float]:
+def _count_scores(
+    y: np.ndarray, samples: np.ndarray, point: np.ndarray, interval: np.ndarray | None = None
+) -> dict[str, float]:
+    """`interval` (n × 2) is the forecaster's own 80% interval when it states one (a
+    calibrated one); otherwise the samples' 10% and 90% quantiles are the interval."""
     ordered = np.sort(samples, axis=1)
-    q05, q10 = _sample_quantile(ordered, 0.05), _sample_quantile(ordered, 0.10)
-    q90, q95 = _sample_quantile(ordered, 0.90), _sample_quantile(ordered, 0.95)
+    q05, q95 = _sample_quantile(ordered, 0.05), _sample_quantile(ordered, 0.95)
+    if interval is None:
+        q10, q90 = _sample_quantile(ordered, 0.10), _sample_quantile(ordered, 0.90)
+    else:
+        q10, q90 = interval[:, 0], interval[:, 1]
     return {
         "count_n": int(y.size),
         "mse_log1p": metrics.mse_log1p(y, point),
@@ -135,6 +142,9 @@ def score_backtest(forecasts: pd.DataFrame, *, by: tuple[str, ...] = ()) -> pd.D
                     scored["actual_fatalities"].to_numpy(dtype=float),
                     scored[list(SAMPLE_COLUMNS)].to_numpy(dtype=float),
                     scored["point"].to_numpy(dtype=float),
+                    scored[["lower80", "upper80"]].to_numpy(dtype=float)
+                    if "lower80" in scored and scored["lower80"].notna().all()
+                    else None,
                 )
             )
         rows.append(row)

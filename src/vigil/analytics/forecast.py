@@ -249,19 +249,81 @@ def add_month_features(panel: pd.DataFrame) -> pd.DataFrame:
     return panel.sort_values(["unit", "period"]).reset_index(drop=True)
 
 
+RESIDUAL_LEVELS = np.linspace(0, 1, 201)
+_GRID = np.linspace(0.0, 1.0, 201)  # quantile levels the interval search runs over
+_MASS_GRID = np.round(np.arange(0.60, 0.951, 0.005), 3)
+
+
+def mixture_quantiles(
+    p_any: np.ndarray, centre: np.ndarray, residual_quantiles: np.ndarray, levels: np.ndarray
+) -> np.ndarray:
+    """Quantiles at `levels` of the hurdle mixture, one row per forecast.
+
+    Level tau is 0 while tau <= 1 - p, otherwise the positive part's quantile at
+    (tau - (1 - p)) / p; positive counts are at least 1."""
+    tau = np.asarray(levels, dtype=float)[None, :]
+    p = np.clip(np.asarray(p_any, dtype=float), 1e-6, 1.0)[:, None]
+    conditional = np.clip((tau - (1.0 - p)) / p, 0.0, 1.0)
+    residual = np.interp(conditional, RESIDUAL_LEVELS, residual_quantiles)
+    positive = np.maximum(np.expm1(np.asarray(centre, dtype=float)[:, None] + residual), 1.0)
+    return np.where(tau <= 1.0 - p, 0.0, positive)
+
+
+def shortest_interval(
+    p_any: np.ndarray, centre: np.ndarray, residual_quantiles: np.ndarray, mass: float
+) -> np.ndarray:
+    """The shortest interval (on the log1p scale) holding `mass` of each forecast's
+    probability: (n, 2) lower and upper bounds.
+
+    A central interval is the wrong shape for a count with an atom at zero: with
+    P(0) = 0.7 the central 80% interval [0, q90] holds 90%. The shortest one, [0, q80],
+    holds 80%; where violence is likely it is the usual two-sided interval."""
+    return _shortest(np.log1p(mixture_quantiles(p_any, centre, residual_quantiles, _GRID)), mass)
+
+
+def _shortest(quantiles: np.ndarray, mass: float) -> np.ndarray:
+    steps = round(mass * (len(_GRID) - 1))
+    widths = quantiles[:, steps:] - quantiles[:, : len(_GRID) - steps]
+    start = np.argmin(widths + 1e-9 * np.arange(widths.shape[1]), axis=1)
+    rows = np.arange(len(quantiles))
+    return np.expm1(np.stack([quantiles[rows, start], quantiles[rows, start + steps]], axis=1))
+
+
+def _calibrated_mass(
+    p_any: np.ndarray,
+    centre: np.ndarray,
+    residual_quantiles: np.ndarray,
+    actual: np.ndarray,
+    coverage: float,
+) -> float:
+    """The probability mass whose shortest intervals cover `coverage` of held-out
+    outcomes: split conformal calibration of the interval, on data the models did not see."""
+    best, best_gap = coverage, np.inf
+    quantiles = np.log1p(mixture_quantiles(p_any, centre, residual_quantiles, _GRID))
+    for mass in _MASS_GRID:
+        bounds = _shortest(quantiles, mass)
+        covered = np.mean((actual >= bounds[:, 0] - 1e-9) & (actual <= bounds[:, 1] + 1e-9))
+        gap = abs(covered - coverage)
+        if gap < best_gap - 1e-9:
+            best, best_gap = float(mass), gap
+    return best
+
+
 class ViolenceMonthForecaster(BaseEstimator):
     """P(any fatality), P(25+ fatalities) and a fatality distribution `horizon` months on."""
 
-    version = "violence-month-hgb-hurdle-1"
+    version = "violence-month-hgb-hurdle-2"
 
     def __init__(
         self,
         horizon: int = 1,
         max_iter: int = 200,
         holdout_years: int = 2,
+        coverage: float = 0.8,
         random_state: int = 0,
     ):
         self.horizon = horizon
+        self.coverage = coverage
         self.max_iter = max_iter
         self.holdout_years = holdout_years
         self.random_state = random_state
@@ -287,19 +349,33 @@ class ViolenceMonthForecaster(BaseEstimator):
             model.fit(X[known], (count[known] >= threshold).astype(int))
             self.models_[name] = model
 
+        # Hold out the last `holdout_years` of targets: the residuals of the size model and
+        # the width of the 80% interval are learnt there, from models that never saw them.
+        year = period_year(target_period(panel, self.horizon)).where(known)
+        late = known & (year >= year.max() - self.holdout_years + 1)
+        early = known & ~late
         positive = known & (count > 0)
-        y_pos = np.log1p(count[positive].astype(float))
-        when = target_period(panel[positive], self.horizon)
-        cutoff_year = period_year(when).max() - self.holdout_years + 1
-        early = (period_year(when) < cutoff_year).to_numpy()
-        if early.sum() >= 50 and (~early).sum() >= 20:
-            held = self._regressor().fit(X[positive][early], y_pos[early])
-            residuals = y_pos[~early] - held.predict(X[positive][~early])
+        y_log = np.log1p(count.where(positive).astype(float))
+        self.interval_mass_ = self.coverage
+        if (early & positive).sum() >= 50 and (late & positive).sum() >= 20:
+            size = self._regressor().fit(X[early & positive], y_log[early & positive])
+            residuals = y_log[late & positive] - size.predict(X[late & positive])
+            self.residual_quantiles_ = np.quantile(np.asarray(residuals), RESIDUAL_LEVELS)
+            any_early = _classifier(self.random_state, self.max_iter).fit(
+                X[early], (count[early] >= 1).astype(int)
+            )
+            self.interval_mass_ = _calibrated_mass(
+                any_early.predict_proba(X[late])[:, 1],
+                size.predict(X[late]),
+                self.residual_quantiles_,
+                count[late].to_numpy(dtype=float),
+                self.coverage,
+            )
         else:
-            held = self._regressor().fit(X[positive], y_pos)
-            residuals = y_pos - held.predict(X[positive])
-        self.residual_quantiles_ = np.quantile(np.asarray(residuals), np.linspace(0, 1, 201))
-        self.models_["size"] = self._regressor().fit(X[positive], y_pos)
+            size = self._regressor().fit(X[positive], y_log[positive])
+            residuals = y_log[positive] - size.predict(X[positive])
+            self.residual_quantiles_ = np.quantile(np.asarray(residuals), RESIDUAL_LEVELS)
+        self.models_["size"] = self._regressor().fit(X[positive], y_log[positive])
 
         window = target_period(panel[known], self.horizon)
         self.training_window_ = (window.min(), window.max())
@@ -311,16 +387,14 @@ class ViolenceMonthForecaster(BaseEstimator):
         p_any = self.models_["any"].predict_proba(X)[:, 1]
         p_ge25 = self.models_["ge25"].predict_proba(X)[:, 1]
         centre = self.models_["size"].predict(X)
-        # Hurdle mixture: level tau is 0 while tau <= 1 - p, otherwise the positive
-        # part's quantile at (tau - (1 - p)) / p.
-        tau = SAMPLE_LEVELS[None, :]
-        p = np.clip(p_any, 1e-6, 1.0)[:, None]
-        conditional = np.clip((tau - (1.0 - p)) / p, 0.0, 1.0)
-        residual = np.interp(conditional, np.linspace(0, 1, 201), self.residual_quantiles_)
-        positive = np.maximum(np.expm1(centre[:, None] + residual), 1.0)
-        samples = np.where(tau <= 1.0 - p, 0.0, positive)
+        samples = mixture_quantiles(p_any, centre, self.residual_quantiles_, SAMPLE_LEVELS)
+        median = mixture_quantiles(p_any, centre, self.residual_quantiles_, np.array([0.5]))
+        bounds = shortest_interval(p_any, centre, self.residual_quantiles_, self.interval_mass_)
         out = pd.DataFrame(samples, index=panel.index, columns=list(SAMPLE_COLUMNS))
         out.insert(0, "p_any", p_any)
         out.insert(1, "p_ge25", p_ge25)
         out.insert(2, "point", np.expm1(np.log1p(samples).mean(axis=1)))
+        out.insert(3, "median", median[:, 0])
+        out.insert(4, "lower80", bounds[:, 0])
+        out.insert(5, "upper80", bounds[:, 1])
         return out

@@ -96,7 +96,7 @@ def cluster_events(
     are clustered; noise points are left out. Returns one row per cluster, largest
     fatalities first: cluster, events, fatalities, latitude/longitude (mean centroid),
     first/last date, bounding box (min_lat, min_lon, max_lat, max_lon), country and
-    admin1 (the most frequent)."""
+    admin1 (the most frequent), and the clustered events' ``event_ids``."""
     frame = events.dropna(subset=["latitude", "longitude"])
     if since is not None:
         frame = frame.loc[frame["date_start"] >= pd.Timestamp(since)]
@@ -104,7 +104,7 @@ def cluster_events(
         frame = frame.loc[frame["date_start"] <= pd.Timestamp(until)]
     columns = [
         "cluster", "events", "fatalities", "latitude", "longitude", "first", "last",
-        "min_lat", "min_lon", "max_lat", "max_lon", "country", "admin1",
+        "min_lat", "min_lon", "max_lat", "max_lon", "country", "admin1", "event_ids",
     ]  # fmt: skip
     if len(frame) < min_samples:
         return pd.DataFrame(columns=columns)
@@ -138,6 +138,7 @@ def cluster_events(
     )
     out["country"] = grouped["country"].agg(mode)
     out["admin1"] = grouped["admin1"].agg(mode)
+    out["event_ids"] = grouped["event_id"].agg(list)
     out = out.reset_index().sort_values(["fatalities", "events"], ascending=False)
     out["cluster"] = np.arange(len(out))  # renumber: 0 = deadliest
     return out.loc[:, columns].reset_index(drop=True)

@@ -14,7 +14,7 @@ from django.http import Http404
 from vigil.events.choices import Category, Source
 from vigil.events.models import Event, EventLink
 from vigil.geo.models import RegionMembership
-from vigil.sharing.policy import visible
+from vigil.sharing.policy import visible, visible_to_organisation
 
 
 class InvalidFilter(ValueError):
@@ -258,6 +258,15 @@ FRAME_COLUMNS = {
     "fatalities_low": "fatalities_low",
     "fatalities_high": "fatalities_high",
 }
+
+
+def events_for_audience(
+    organisation_id: int | None, *, until: dt.date | None = None
+) -> QuerySet[Event]:
+    """The events every member of an organisation may see (None: the signed-in community),
+    dated up to `until`: the input of an analysis run made for that audience."""
+    queryset = visible_to_organisation(Event.objects.all(), organisation_id)
+    return queryset.filter(date_start__lte=until) if until else queryset
 
 
 def events_frame(queryset: QuerySet[Event]) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from vigil.actors.models import Organisation
 from vigil.risk.choices import RunStatus
 from vigil.risk.models import (
     AnalysisRun,
@@ -27,6 +28,11 @@ from vigil.sharing.policy import organisation_ids, visible
 
 # The more a run may have read, the more a reader who may see it learns from it.
 _RESTRICTIVENESS = {TLP.CLEAR: 0, TLP.GREEN: 1, TLP.AMBER: 2, TLP.AMBER_STRICT: 3, TLP.RED: 4}
+
+
+def organisation_by_slug(slug: str) -> Organisation | None:
+    """Configuration lookup for the command line (organisations are not protected records)."""
+    return Organisation.objects.filter(slug=slug).first()
 
 
 def visible_runs(user: Any) -> QuerySet[AnalysisRun]:

@@ -90,6 +90,29 @@ def visible(
     return queryset.filter(rule)
 
 
+def visible_to_organisation(queryset: QuerySet[M], organisation_id: int | None) -> QuerySet[M]:
+    """What every member of an organisation may see — the audience of a derived product
+    (an analysis run, a synopsis) made for that organisation rather than for one person.
+
+    `None` is the signed-in community: CLEAR and GREEN. An organisation adds its own
+    AMBER and AMBER+STRICT records and AMBER shared with it. RED is never included: it is
+    shared with named people, and a product for a whole organisation would leak it.
+    """
+    rule = Q(tlp__in=[TLP.CLEAR, TLP.GREEN])
+    if organisation_id is not None:
+        from vigil.sharing.models import Share
+
+        shared = Share.objects.filter(
+            content_type=ContentType.objects.get_for_model(queryset.model),
+            revoked_at__isnull=True,
+            organisation_id=organisation_id,
+        ).values("object_id")
+        rule |= Q(tlp__in=[TLP.AMBER, TLP.AMBER_STRICT], owner_org_id=organisation_id) | Q(
+            tlp=TLP.AMBER, pk__in=shared
+        )
+    return queryset.filter(rule)
+
+
 def record_reads(
     records: Iterable[Model], user: Any, *, surface: Surface | str, action: str = "view"
 ) -> int:

@@ -1,0 +1,155 @@
+"""`analyse` on the bundled real UCDP sample: what it stores, for whom, and that an as-of
+run cannot see the future."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.factories import EventFactory
+from vigil.events.models import Event
+from vigil.events.services import import_events
+from vigil.risk import selectors
+from vigil.risk.choices import RunStatus
+from vigil.risk.models import AreaRisk, Escalation, EventCluster, Forecast, Hotspot, ModelVersion
+from vigil.risk.services import analyse, last_full_month
+from vigil.sharing.choices import TLP
+
+SAMPLE = Path(__file__).resolve().parents[2] / "src/vigil/events/data/demo"
+FAST = {"max_iter": 25}  # the model's shape, not its skill, is under test here
+
+
+@pytest.fixture
+def nigeria(reference_geography) -> None:
+    import_events(importer_key="ucdp-ged", path=SAMPLE / "hdx_ucdp_ged_conflict_data_nga.csv.gz")
+
+
+def figures(run) -> dict:
+    """Everything a run stored, in a comparable form."""
+    return {
+        "risk": list(
+            AreaRisk.objects.filter(run=run)
+            .order_by("level", "area")
+            .values_list("area", "events", "fatalities", "fatalities_previous", "rank")
+        ),
+        "escalations": list(
+            Escalation.objects.filter(run=run)
+            .order_by("level", "area", "period")
+            .values_list("area", "period", "observed", "expected")
+        ),
+        "hotspots": list(
+            Hotspot.objects.filter(run=run)
+            .order_by("region", "rank_risk", "area")
+            .values_list("region", "area", "risk_fatalities", "change")
+        ),
+        "clusters": list(
+            EventCluster.objects.filter(run=run).order_by("-fatalities", "label").values_list(
+                "label", "events", "fatalities"
+            )
+        ),
+        "forecasts": [
+            (area, horizon, round(p_any, 9), round(upper, 6))
+            for area, horizon, p_any, upper in Forecast.objects.filter(run=run)
+            .order_by("level", "area", "horizon")
+            .values_list("area", "horizon", "p_any", "upper80")
+        ],
+    }
+
+
+def test_last_full_month_excludes_a_part_month() -> None:
+    assert last_full_month(dt.date(2014, 3, 31)).date() == dt.date(2014, 3, 1)
+    assert last_full_month(dt.date(2014, 3, 30)).date() == dt.date(2014, 2, 1)
+    assert last_full_month(dt.date(2024, 2, 29)).date() == dt.date(2024, 2, 1)
+
+
+@pytest.mark.django_db
+def test_an_as_of_run_ignores_every_later_event(nigeria, tmp_path) -> None:
+    as_of = dt.date(2014, 3, 31)
+    later = Event.objects.filter(date_start__gt=as_of).count()
+    assert later > 1000  # the sample really has a future to leak
+
+    with_future = analyse(as_of=as_of, model_dir=tmp_path / "a", forecaster_params=FAST)
+    Event.objects.filter(date_start__gt=as_of).delete()
+    without_future = analyse(as_of=as_of, model_dir=tmp_path / "b", forecaster_params=FAST)
+
+    assert with_future.events_used == without_future.events_used
+    assert with_future.last_event_date <= as_of
+    assert figures(with_future) == figures(without_future)
+    assert figures(with_future)["forecasts"]  # the comparison compared something
+
+
+@pytest.mark.django_db
+def test_a_run_stores_each_kind_of_figure(nigeria, tmp_path) -> None:
+    run = analyse(as_of=dt.date(2014, 3, 31), model_dir=tmp_path, forecaster_params=FAST)
+
+    assert run.status == RunStatus.DONE
+    assert run.tlp == TLP.CLEAR  # UCDP's events are public
+    borno = AreaRisk.objects.get(run=run, area="NGA/Borno state")
+    assert borno.rank == 1
+    assert borno.fatalities == sum(
+        Event.objects.filter(
+            admin1__name="Borno state", date_start__gte="2014-01-01", date_start__lte="2014-03-31"
+        ).values_list("fatalities_best", flat=True)
+    )
+    # Borno, early 2014 is one of the documented escalations (docs/escalations.md).
+    assert Escalation.objects.filter(
+        run=run, area="NGA/Borno state", period__gte="2014-01-01"
+    ).exists()
+    top = Hotspot.objects.filter(run=run, region_id="ECOWAS").order_by("rank_risk").first()
+    assert top.area == "NGA/Borno state"
+    cluster = EventCluster.objects.filter(run=run).first()
+    assert Event.objects.filter(pk__in=cluster.event_ids).count() == cluster.events
+    forecast = Forecast.objects.get(run=run, area="NGA/Borno state", horizon=1)
+    assert forecast.target_period == dt.date(2014, 4, 1)
+    assert 0.0 <= forecast.lower80 <= forecast.median <= forecast.upper80
+    # Borno had deaths every month of 2013-2014: it leads the admin1 forecasts.
+    ranked = Forecast.objects.filter(run=run, level="admin1", horizon=1).order_by("-p_any")
+    assert "NGA/Borno state" in [f.area for f in ranked[:3]]
+    assert set(Forecast.objects.filter(run=run).values_list("horizon", flat=True)) == {1, 2, 3}
+    version = forecast.model_version
+    assert version.trained_to <= dt.date(2014, 3, 1)
+    assert ModelVersion.objects.filter(pk=version.pk, params__max_iter=25).exists()
+
+
+@pytest.mark.django_db
+def test_an_organisation_run_reads_its_amber_events_and_stays_with_it(
+    nigeria, personas, tmp_path
+) -> None:
+    EventFactory(
+        country_id="NGA",
+        date_start=dt.date(2014, 3, 10),
+        fatalities_best=40,
+        owner_org=personas.ecowas,
+        tlp=TLP.AMBER,
+    )
+    public = analyse(as_of=dt.date(2014, 3, 31), model_dir=tmp_path, forecaster_params=FAST)
+    ecowas = analyse(
+        as_of=dt.date(2014, 3, 31),
+        organisation=personas.ecowas,
+        model_dir=tmp_path,
+        forecaster_params=FAST,
+    )
+
+    assert ecowas.events_used == public.events_used + 1
+    assert (public.tlp, ecowas.tlp) == (TLP.CLEAR, TLP.AMBER_STRICT)
+    assert ecowas.owner_org == personas.ecowas
+    assert selectors.latest_run(personas.analyst) == ecowas
+    assert selectors.latest_run(personas.other_org_analyst) == public
+    assert selectors.latest_run(personas.public) == public
+    assert not selectors.forecasts(None).exists()
+
+
+@pytest.mark.django_db
+def test_an_empty_store_gives_an_empty_run(reference_geography, tmp_path) -> None:
+    run = analyse(as_of=dt.date(2020, 1, 31), model_dir=tmp_path)
+    assert run.status == RunStatus.DONE
+    assert run.events_used == 0
+    assert run.summary["rows"] == {
+        "area_risk": 0,
+        "escalations": 0,
+        "hotspots": 0,
+        "clusters": 0,
+        "forecasts": 0,
+    }
