@@ -45,9 +45,9 @@ def figures(run) -> dict:
             .values_list("region", "area", "risk_fatalities", "change")
         ),
         "clusters": list(
-            EventCluster.objects.filter(run=run).order_by("-fatalities", "label").values_list(
-                "label", "events", "fatalities"
-            )
+            EventCluster.objects.filter(run=run)
+            .order_by("-fatalities", "label")
+            .values_list("label", "events", "fatalities")
         ),
         "forecasts": [
             (area, horizon, round(p_any, 9), round(upper, 6))

@@ -286,3 +286,8 @@ def regions_with_members(*, on: dt.date | None = None) -> list[dict[str, Any]]:
         }
         for org in organisations
     ]
+
+
+def country_name(iso3: str) -> str | None:
+    """A country's English name, or None when the code is not a country we know."""
+    return Country.objects.filter(pk=iso3).values_list("name", flat=True).first()

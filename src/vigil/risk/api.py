@@ -1,5 +1,124 @@
-"""REST routes of the risk app (thin: validation and calls into services/selectors)."""
+"""`/api/v1/risk`: the stored analysis a caller may see — the latest run, a region's ranked
+areas, and a country's forecasts with the backtest of the model behind them."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from vigil.geo.selectors import country_name
+from vigil.risk import selectors
 
 router = Router(tags=["risk"])
+
+
+class RunOut(Schema):
+    id: int
+    as_of: dt.date
+    tlp: str
+    owner: str = Field(alias="owner_org.slug")
+    events_used: int
+    last_event_date: dt.date | None
+    finished_at: dt.datetime | None
+
+
+class HotspotOut(Schema):
+    area: str
+    area_name: str
+    country: str = Field(alias="country_id")
+    period: dt.date
+    risk_fatalities: int
+    risk_events: int
+    change: int
+    change_ratio: float
+    surprise: float | None
+    rank_risk: int
+    rank_change: int
+    latitude: float | None
+    longitude: float | None
+
+
+class RegionRiskOut(Schema):
+    run: RunOut | None
+    region: str | None
+    hotspots: list[HotspotOut]
+
+
+class BacktestFigure(Schema):
+    metric: str
+    model: float
+    baseline: str | None
+    baseline_value: float | None
+
+
+class ForecastOut(Schema):
+    level: str
+    area: str
+    area_name: str
+    origin: dt.date
+    target_period: dt.date
+    horizon: int
+    p_any: float
+    p_ge25: float
+    median: float
+    lower80: float
+    upper80: float
+    model_version: str = Field(alias="model_version.name")
+    trained_to: dt.date | None = Field(alias="model_version.trained_to")
+
+
+class EscalationOut(Schema):
+    level: str
+    area: str
+    area_name: str
+    period: dt.date
+    target: str
+    observed: float
+    expected: float
+    surprise: float
+    effect: float
+
+
+class CountryForecastOut(Schema):
+    forecast: ForecastOut
+    backtest: list[BacktestFigure]
+
+
+class CountryRiskOut(Schema):
+    run: RunOut | None
+    country: str
+    forecasts: list[CountryForecastOut]
+    escalations: list[EscalationOut]
+
+
+@router.get("/latest", response=RunOut | None, summary="The analysis run the caller is shown")
+def latest(request: HttpRequest, as_of: dt.date | None = Query(None)):
+    return selectors.latest_run(request.user, as_of=as_of)
+
+
+@router.get("/regions/{code}", response=RegionRiskOut, summary="A region's ranked areas")
+def region(request: HttpRequest, code: str) -> dict:
+    overview = selectors.regional_overview(request.user, code.upper())
+    if overview["region"] != code.upper():
+        overview = {**overview, "region": code.upper(), "rows": []}
+    return {
+        "run": overview["run"],
+        "region": overview["region"],
+        "hotspots": [row["hotspot"] for row in overview["rows"]],
+    }
+
+
+@router.get("/countries/{iso3}", response=CountryRiskOut, summary="A country's risk")
+def country(request: HttpRequest, iso3: str) -> dict:
+    iso3 = iso3.upper()
+    if country_name(iso3) is None:
+        raise Http404
+    overview = selectors.country_overview(request.user, iso3)
+    return {
+        "run": overview["run"],
+        "country": iso3,
+        "forecasts": overview["forecasts"],
+        "escalations": overview["escalations"],
+    }

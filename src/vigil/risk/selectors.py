@@ -115,3 +115,117 @@ def model_versions(run: AnalysisRun | None) -> QuerySet[ModelVersion]:
         return ModelVersion.objects.none()
     ids = Forecast.objects.filter(run=run).values("model_version_id").distinct()
     return ModelVersion.objects.filter(pk__in=ids)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def regions_with_hotspots(run: AnalysisRun | None) -> list[tuple[str, str]]:
+    """(code, name) of the regional organisations the run ranked areas for."""
+    if run is None:
+        return []
+    rows = (
+        Hotspot.objects.filter(run=run)
+        .order_by("region_id")
+        .values_list("region_id", "region__name")
+        .distinct()
+    )
+    return list(rows)
+
+
+def regional_overview(user: Any, region: str | None, *, as_of: dt.date | None = None) -> dict:
+    """What the regional risk page shows: the run, the region's ranked hotspots with each
+    area's next-month forecast, the region's countries' risk and the recent clusters."""
+    run = latest_run(user, as_of=as_of)
+    regions = regions_with_hotspots(run)
+    codes = [code for code, _ in regions]
+    if region not in codes:
+        region = "ECOWAS" if "ECOWAS" in codes else (codes[0] if codes else None)
+    spots = list(hotspots(run, region=region)) if region else []
+    countries = sorted({h.country_id for h in spots})
+    next_month = {f.area: f for f in forecasts(run, level="admin1", countries=countries, horizon=1)}
+    rows = [{"hotspot": h, "forecast": next_month.get(h.area)} for h in spots]
+    return {
+        "run": run,
+        "regions": regions,
+        "region": region,
+        "rows": rows,
+        "countries": list(area_risk(run, level="country", countries=countries)),
+        "clusters": list(clusters(run, countries=countries)[:20]),
+    }
+
+
+def country_overview(user: Any, iso3: str, *, as_of: dt.date | None = None) -> dict:
+    """What the country page shows, from the run the reader may see: the country's level,
+    its escalations, its forecasts with intervals and the backtest of the model behind them,
+    and its admin1 areas."""
+    run = latest_run(user, as_of=as_of)
+    country_rows = list(area_risk(run, level="country", countries=[iso3]))
+    national = list(forecasts(run, level="country", countries=[iso3]).order_by("horizon"))
+    next_month = {f.area: f for f in forecasts(run, level="admin1", countries=[iso3], horizon=1)}
+    return {
+        "run": run,
+        "risk": country_rows[0] if country_rows else None,
+        "escalations": list(escalations(run, countries=[iso3]).order_by("-period", "rank")),
+        "forecasts": [{"forecast": f, "backtest": backtest_beside(f)} for f in national],
+        "areas": [
+            {"risk": a, "forecast": next_month.get(a.area)}
+            for a in area_risk(run, level="admin1", countries=[iso3]).order_by("rank")
+        ],
+        "clusters": list(clusters(run, countries=[iso3])),
+    }
+
+
+# The figures shown beside a forecast: higher is better for AUC, lower for the rest.
+BACKTEST_FIGURES = (("any_auc", True), ("any_brier", False), ("crps", False), ("coverage80", None))
+
+
+def backtest_beside(forecast: Forecast) -> list[dict[str, Any]]:
+    """The model version's backtest at the forecast's horizon beside the best baseline's,
+    metric by metric — an empty list when that version was never backtested."""
+    scores = forecast.model_version.backtest or {}
+    model, baselines = scores.get("model") or {}, scores.get("baselines") or {}
+    out = []
+    for metric, higher in BACKTEST_FIGURES:
+        value = model.get(metric)
+        if value is None:
+            continue
+        values = {name: s.get(metric) for name, s in baselines.items() if s.get(metric) is not None}
+        if higher is None:  # coverage: the target is 0.80, not an extreme
+            best_name = min(values, key=lambda n: abs(values[n] - 0.8)) if values else None
+        else:
+            pick = max if higher else min
+            best_name = pick(values, key=values.get) if values else None
+        out.append(
+            {
+                "metric": metric,
+                "model": value,
+                "baseline": best_name,
+                "baseline_value": values.get(best_name) if best_name else None,
+            }
+        )
+    return out
+
+
+def country_trend(user: Any, iso3: str, *, months: int = 36, until: dt.date | None = None):
+    """Monthly events and deaths the reader may see in a country, over the last `months`
+    months up to `until` (default: the newest such event)."""
+    from vigil.events.selectors import EventFilters, events_visible_to, timeline
+
+    visible_events = events_visible_to(user, EventFilters(country=(iso3,)))
+    if until is None:
+        until = visible_events.order_by("-date_start").values_list("date_start", flat=True).first()
+    if until is None:
+        return []
+    start = (until.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    rows = timeline(
+        visible_events.filter(date_start__gte=start, date_start__lte=until), interval="month"
+    )
+    by_month = {r["period"].strftime("%Y-%m"): r for r in rows}
+    out, month = [], start
+    while month <= until:
+        key = month.strftime("%Y-%m")
+        row = by_month.get(key, {"events": 0, "fatalities": 0})
+        out.append({"month": month, "events": row["events"], "fatalities": row["fatalities"]})
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return out

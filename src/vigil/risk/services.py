@@ -520,6 +520,11 @@ def _fitted_model(
             "backtest_source": str(BACKTEST_RESULTS),
         },
     )
+    if not version.backtest:  # backtested since this version was first stored
+        scores = backtest_scores(_LEVELS[level], estimator.version, horizon)
+        if scores:
+            version.backtest = scores
+            version.save(update_fields=["backtest"])
     return model, version
 
 

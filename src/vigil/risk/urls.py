@@ -1,7 +1,12 @@
 """Pages of the risk app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from vigil.risk import views
 
 app_name = "risk"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.regional, name="regional"),
+    path("country/<str:iso3>/", views.country, name="country"),
+]

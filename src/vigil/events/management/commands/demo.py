@@ -1,5 +1,5 @@
 """`vigil demo`: the embedded default, ready to use — migrate, load reference geography,
-import the bundled real UCDP sample, link duplicates and create the demo login."""
+import the bundled real UCDP sample, link duplicates, create the demo logins and analyse."""
 
 from __future__ import annotations
 
@@ -45,10 +45,23 @@ class Command(BaseCommand):
             result = load_indicator_set(path=path)
             self.stdout.write(f"indicator set {path.stem}: {result}")
         self._ensure_demo_logins()
+        self._analyse()
         self.stdout.write(
             f"demo logins: {DEMO_USER} / {DEMO_PASSWORD} (analyst), "
             f"{DEMO_MONITOR} / {DEMO_PASSWORD} (field monitor)"
         )
+
+    def _analyse(self) -> None:
+        """Risk, escalations, hotspots and forecasts as of the sample's newest event (the
+        bundled UCDP files end in 2023: 'today' would show three quiet years)."""
+        from vigil.risk.services import analyse, latest_event_date
+
+        as_of = latest_event_date()
+        if as_of is None:
+            return
+        run = analyse(as_of=as_of)
+        rows = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in run.summary["rows"].items())
+        self.stdout.write(f"analysis as of {as_of}: {rows}")
 
     @transaction.atomic
     def _ensure_demo_logins(self) -> None:

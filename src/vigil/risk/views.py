@@ -1,0 +1,100 @@
+"""Risk pages: the regional risk map and table, and a country's risk page. Thin: the
+figures come from `risk.selectors`, which start from the access policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from vigil.geo.selectors import country_name
+from vigil.risk import selectors
+
+CHART_WIDTH, CHART_HEIGHT = 720, 180
+
+
+def regional(request: HttpRequest) -> HttpResponse:
+    overview = selectors.regional_overview(request.user, request.GET.get("region"))
+    markers = [
+        {
+            "name": row["hotspot"].area_name,
+            "lat": row["hotspot"].latitude,
+            "lon": row["hotspot"].longitude,
+            "fatalities": row["hotspot"].risk_fatalities,
+            "change": row["hotspot"].change,
+            "p_any": row["forecast"].p_any if row["forecast"] else None,
+            "url": reverse("risk:country", args=[row["hotspot"].country_id]),
+        }
+        for row in overview["rows"]
+        if row["hotspot"].latitude is not None
+    ]
+    return render(
+        request,
+        "risk/regional.html",
+        {**overview, "markers": markers, **_map_settings()},
+    )
+
+
+def country(request: HttpRequest, iso3: str) -> HttpResponse:
+    iso3 = iso3.upper()
+    name = country_name(iso3)
+    if name is None:
+        raise Http404("No such country")
+    overview = selectors.country_overview(request.user, iso3)
+    run = overview["run"]
+    trend = selectors.country_trend(request.user, iso3, until=run.as_of if run else None)
+    escalated = {
+        e.period.strftime("%Y-%m") for e in overview["escalations"] if e.level == "country"
+    }
+    return render(
+        request,
+        "risk/country.html",
+        {
+            **overview,
+            "iso3": iso3,
+            "country_name": name,
+            "chart": _bar_chart(trend, escalated, iso3),
+        },
+    )
+
+
+def _bar_chart(trend: list[dict[str, Any]], escalated: set[str], iso3: str) -> dict[str, Any]:
+    """Bar geometry of monthly deaths for an inline SVG (no script, so CSP-safe); each
+    bar links to the events behind it in the events browser."""
+    if not trend:
+        return {"bars": [], "width": CHART_WIDTH, "height": CHART_HEIGHT, "max": 0}
+    peak = max(row["fatalities"] for row in trend) or 1
+    step = CHART_WIDTH / len(trend)
+    events_url = reverse("web:events")
+    bars = []
+    for i, row in enumerate(trend):
+        month: dt.date = row["month"]
+        last = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        height = (CHART_HEIGHT - 20) * row["fatalities"] / peak
+        bars.append(
+            {
+                "x": round(i * step + 1, 1),
+                "y": round(CHART_HEIGHT - height, 1),
+                "width": round(max(step - 2, 1), 1),
+                "height": round(height, 1),
+                "label": month.strftime("%Y-%m"),
+                "fatalities": row["fatalities"],
+                "events": row["events"],
+                "escalation": month.strftime("%Y-%m") in escalated,
+                "url": f"{events_url}?country={iso3}&date_from={month}&date_to={last}",
+            }
+        )
+    return {"bars": bars, "width": CHART_WIDTH, "height": CHART_HEIGHT, "max": peak}
+
+
+def _map_settings() -> dict[str, str]:
+    return {
+        "tile_url": getattr(settings, "VIGIL_TILE_URL", ""),
+        "tile_attribution": getattr(
+            settings, "VIGIL_TILE_ATTRIBUTION", "© OpenStreetMap contributors"
+        ),
+    }
