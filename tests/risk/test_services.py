@@ -13,7 +13,15 @@ from vigil.events.models import Event
 from vigil.events.services import import_events
 from vigil.risk import selectors
 from vigil.risk.choices import RunStatus
-from vigil.risk.models import AreaRisk, Escalation, EventCluster, Forecast, Hotspot, ModelVersion
+from vigil.risk.models import (
+    AreaRisk,
+    ConflictForecast,
+    Escalation,
+    EventCluster,
+    Forecast,
+    Hotspot,
+    ModelVersion,
+)
 from vigil.risk.services import analyse, last_full_month
 from vigil.sharing.choices import TLP
 
@@ -70,9 +78,13 @@ def test_an_as_of_run_ignores_every_later_event(nigeria, tmp_path) -> None:
     later = Event.objects.filter(date_start__gt=as_of).count()
     assert later > 1000  # the sample really has a future to leak
 
-    with_future = analyse(as_of=as_of, model_dir=tmp_path / "a", forecaster_params=FAST)
+    with_future = analyse(
+        as_of=as_of, model_dir=tmp_path / "a", forecaster_params=FAST, conflict_data=tmp_path
+    )
     Event.objects.filter(date_start__gt=as_of).delete()
-    without_future = analyse(as_of=as_of, model_dir=tmp_path / "b", forecaster_params=FAST)
+    without_future = analyse(
+        as_of=as_of, model_dir=tmp_path / "b", forecaster_params=FAST, conflict_data=tmp_path
+    )
 
     assert with_future.events_used == without_future.events_used
     assert with_future.last_event_date <= as_of
@@ -82,7 +94,12 @@ def test_an_as_of_run_ignores_every_later_event(nigeria, tmp_path) -> None:
 
 @pytest.mark.django_db
 def test_a_run_stores_each_kind_of_figure(nigeria, tmp_path) -> None:
-    run = analyse(as_of=dt.date(2014, 3, 31), model_dir=tmp_path, forecaster_params=FAST)
+    run = analyse(
+        as_of=dt.date(2014, 3, 31),
+        model_dir=tmp_path,
+        forecaster_params=FAST,
+        conflict_data=tmp_path,
+    )
 
     assert run.status == RunStatus.DONE
     assert run.tlp == TLP.CLEAR  # UCDP's events are public
@@ -114,6 +131,26 @@ def test_a_run_stores_each_kind_of_figure(nigeria, tmp_path) -> None:
 
 
 @pytest.mark.django_db
+def test_a_run_forecasts_armed_conflict_for_every_state(reference_geography, tmp_path) -> None:
+    run = analyse(as_of=dt.date(2014, 3, 31), model_dir=tmp_path)
+
+    rows = ConflictForecast.objects.filter(run=run)
+    assert {r.origin_year for r in rows} == {2013}  # the last full year before the as-of date
+    assert set(rows.values_list("horizon", flat=True)) == {1, 2, 3}
+    per_horizon = rows.filter(horizon=1)
+    assert per_horizon.count() > 150  # every independent state of the GW list we can map
+    syria = per_horizon.get(country_id="SYR")
+    assert syria.in_conflict
+    assert syria.p_onset is None
+    assert syria.p_incidence > 0.8
+    iceland = per_horizon.get(country_id="ISL")
+    assert not iceland.in_conflict
+    assert iceland.p_incidence < 0.1
+    assert iceland.p_onset is not None
+    assert syria.model_version.trained_to <= dt.date(2013, 1, 1)
+
+
+@pytest.mark.django_db
 def test_an_organisation_run_reads_its_amber_events_and_stays_with_it(
     nigeria, personas, tmp_path
 ) -> None:
@@ -124,12 +161,18 @@ def test_an_organisation_run_reads_its_amber_events_and_stays_with_it(
         owner_org=personas.ecowas,
         tlp=TLP.AMBER,
     )
-    public = analyse(as_of=dt.date(2014, 3, 31), model_dir=tmp_path, forecaster_params=FAST)
+    public = analyse(
+        as_of=dt.date(2014, 3, 31),
+        model_dir=tmp_path,
+        forecaster_params=FAST,
+        conflict_data=tmp_path,
+    )
     ecowas = analyse(
         as_of=dt.date(2014, 3, 31),
         organisation=personas.ecowas,
         model_dir=tmp_path,
         forecaster_params=FAST,
+        conflict_data=tmp_path,
     )
 
     assert ecowas.events_used == public.events_used + 1
@@ -143,13 +186,15 @@ def test_an_organisation_run_reads_its_amber_events_and_stays_with_it(
 
 @pytest.mark.django_db
 def test_an_empty_store_gives_an_empty_run(reference_geography, tmp_path) -> None:
-    run = analyse(as_of=dt.date(2020, 1, 31), model_dir=tmp_path)
+    run = analyse(as_of=dt.date(2020, 1, 31), model_dir=tmp_path, conflict_data=tmp_path)
     assert run.status == RunStatus.DONE
     assert run.events_used == 0
+    assert run.summary["conflict_data"] == f"not found under {tmp_path}"
     assert run.summary["rows"] == {
         "area_risk": 0,
         "escalations": 0,
         "hotspots": 0,
         "clusters": 0,
         "forecasts": 0,
+        "conflict_forecasts": 0,
     }

@@ -9,7 +9,15 @@ from django.test import Client
 
 from tests.factories import OrganisationFactory
 from vigil.risk.choices import RunStatus
-from vigil.risk.models import AnalysisRun, AreaRisk, Escalation, Forecast, Hotspot, ModelVersion
+from vigil.risk.models import (
+    AnalysisRun,
+    AreaRisk,
+    ConflictForecast,
+    Escalation,
+    Forecast,
+    Hotspot,
+    ModelVersion,
+)
 from vigil.sharing.choices import TLP
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +59,15 @@ def make_run(owner, tlp: str, *, deaths: int, as_of=dt.date(2014, 3, 31)) -> Ana
         origin=dt.date(2014, 3, 1), target_period=dt.date(2014, 4, 1), horizon=1, p_any=0.97,
         p_ge25=0.8, point=float(deaths), median=float(deaths), lower80=deaths / 2,
         upper80=deaths * 2, **area,
+    )  # fmt: skip
+    year_version, _ = ModelVersion.objects.get_or_create(
+        level="country_year", name="conflict-year-hgb-1 h=1", trained_to=dt.date(2013, 1, 1),
+        defaults={"backtest": {"model": {"incidence_auc": 0.97},
+                               "baselines": {"PersistenceBaseline": {"incidence_auc": 0.91}}}},
+    )  # fmt: skip
+    ConflictForecast.objects.create(
+        run=run, country_id="NGA", gwcode=475, model_version=year_version, origin_year=2013,
+        target_year=2014, horizon=1, in_conflict=True, p_incidence=0.93, p_onset=None,
     )  # fmt: skip
     return run
 
@@ -94,6 +111,7 @@ def test_the_country_page_shows_forecast_interval_and_backtest(runs, personas) -
     assert "500–1998" in body  # the 80% interval of the ECOWAS run's forecast
     assert "any_auc 0.950 / 0.500" in body
     assert "February 2014" in body  # the escalation
+    assert "incidence_auc 0.970 / 0.910" in body  # the global model's line, with its backtest
 
 
 def test_the_regional_api_ranks_the_regions_areas(runs, personas) -> None:

@@ -176,3 +176,28 @@ class Forecast(_AreaRow):
     class Meta:
         ordering = ["run", "level", "horizon", "-p_any"]
         indexes = [models.Index(fields=["run", "level", "country", "horizon"])]
+
+
+class ConflictForecast(models.Model):
+    """A state's probability of armed conflict (UCDP/PRIO: 25+ battle deaths in a year)
+    `horizon` years after the last full year of the conflict data: the global level."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey("geo.Country", on_delete=models.PROTECT, related_name="+")
+    gwcode = models.PositiveIntegerField(help_text=_("Gleditsch-Ward state code"))
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="+")
+    origin_year = models.PositiveIntegerField()
+    target_year = models.PositiveIntegerField()
+    horizon = models.PositiveSmallIntegerField()
+    in_conflict = models.BooleanField(help_text=_("In armed conflict in the origin year"))
+    p_incidence = models.FloatField()
+    p_onset = models.FloatField(
+        null=True, blank=True, help_text=_("Only for states at peace in the origin year")
+    )
+
+    class Meta:
+        ordering = ["run", "horizon", "-p_incidence"]
+        indexes = [models.Index(fields=["run", "country"])]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.target_year}: P(conflict) {self.p_incidence:.2f}"

@@ -17,6 +17,7 @@ from vigil.risk.choices import RunStatus
 from vigil.risk.models import (
     AnalysisRun,
     AreaRisk,
+    ConflictForecast,
     Escalation,
     EventCluster,
     Forecast,
@@ -109,6 +110,12 @@ def forecasts(
     return rows
 
 
+def conflict_forecasts(
+    run: AnalysisRun | None, *, countries: Iterable[str] | None = None
+) -> QuerySet[ConflictForecast]:
+    return _of_run(ConflictForecast.objects.select_related("model_version"), run, countries)
+
+
 def model_versions(run: AnalysisRun | None) -> QuerySet[ModelVersion]:
     """The model versions whose forecasts the run stored, with their backtest scores."""
     if run is None:
@@ -173,6 +180,10 @@ def country_overview(user: Any, iso3: str, *, as_of: dt.date | None = None) -> d
             for a in area_risk(run, level="admin1", countries=[iso3]).order_by("rank")
         ],
         "clusters": list(clusters(run, countries=[iso3])),
+        "conflict": [
+            {"forecast": f, "backtest": year_backtest_beside(f)}
+            for f in conflict_forecasts(run, countries=[iso3]).order_by("horizon")
+        ],
     }
 
 
@@ -205,6 +216,26 @@ def backtest_beside(forecast: Forecast) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def year_backtest_beside(forecast: ConflictForecast) -> list[dict[str, Any]]:
+    """The country-year model's backtest AUC beside the best baseline's, for the target
+    this state's forecast is about (onset when at peace, incidence otherwise)."""
+    scores = forecast.model_version.backtest or {}
+    model, baselines = scores.get("model") or {}, scores.get("baselines") or {}
+    metric = "incidence_auc" if forecast.in_conflict else "onset_auc"
+    if model.get(metric) is None:
+        return []
+    values = {n: s.get(metric) for n, s in baselines.items() if s.get(metric) is not None}
+    best = max(values, key=values.get) if values else None
+    return [
+        {
+            "metric": metric,
+            "model": model[metric],
+            "baseline": best,
+            "baseline_value": values.get(best) if best else None,
+        }
+    ]
 
 
 def country_trend(user: Any, iso3: str, *, months: int = 36, until: dt.date | None = None):

@@ -30,16 +30,23 @@ from threadpoolctl import threadpool_limits
 
 from vigil.actors.choices import OrganisationKind
 from vigil.actors.models import Organisation
+from vigil.analytics.conflict_years import ACD_FILE, load_country_year_panel
 from vigil.analytics.escalation import detect_escalations, rank_escalations
-from vigil.analytics.forecast import ViolenceMonthForecaster, build_violence_panel
+from vigil.analytics.forecast import (
+    ConflictYearForecaster,
+    ViolenceMonthForecaster,
+    build_violence_panel,
+)
 from vigil.analytics.hotspots import cluster_events, rank_hotspots
 from vigil.analytics.panel import build_panel
+from vigil.analytics.ucdp import gw_to_iso3
 from vigil.events.selectors import events_for_audience, events_frame
 from vigil.geo.models import Country, RegionalOrganisation, RegionMembership
 from vigil.risk.choices import AreaLevel, ForecastLevel, RunStatus
 from vigil.risk.models import (
     AnalysisRun,
     AreaRisk,
+    ConflictForecast,
     Escalation,
     EventCluster,
     Forecast,
@@ -97,6 +104,7 @@ def analyse(
     model_dir: Path | None = None,
     retrain: bool = False,
     forecaster_params: dict[str, Any] | None = None,
+    conflict_data: Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> AnalysisRun:
     """Compute and store one run as of `as_of` for `organisation`'s audience (None: the
@@ -120,6 +128,10 @@ def analyse(
     try:
         with threadpool_limits(1), transaction.atomic():
             counts = _compute(run, events, as_of, model_dir, retrain, forecaster_params or {}, step)
+            counts["conflict_forecasts"] = _store_conflict_forecasts(
+                run, as_of, conflict_data, model_dir, retrain
+            )
+            step("global conflict forecasts")
     except Exception as error:
         run.status = RunStatus.FAILED
         run.error = f"{type(error).__name__}: {error}"
@@ -133,6 +145,7 @@ def analyse(
         run.last_event_date = events["date_start"].max().date()
     run.finished_at = timezone.now()
     run.summary = {
+        **run.summary,
         "seconds": timings,
         "rows": counts,
         "marks_read": sorted(marks),
@@ -469,6 +482,77 @@ def _forecast(
 _SAMPLE_LEVELS = (np.arange(40) + 0.5) / 40
 
 
+def _store_conflict_forecasts(
+    run: AnalysisRun,
+    as_of: dt.date,
+    data_dir: Path | None,
+    model_dir: Path | None,
+    retrain: bool,
+) -> int:
+    """P(armed conflict) 1-3 years ahead for every Gleditsch-Ward state, from the UCDP/PRIO
+    conflict files (public data, independent of the event store) truncated to the last
+    full year before `as_of`. Skipped, and said so in the run's summary, without the files."""
+    root = Path(data_dir or settings.SHARED_DATA_DIR)
+    if not (root / ACD_FILE).exists():
+        run.summary = {**run.summary, "conflict_data": f"not found under {root}"}
+        return 0
+    last_year = as_of.year if as_of == dt.date(as_of.year, 12, 31) else as_of.year - 1
+    panel = load_country_year_panel(root, last_year=last_year)
+    origin_year = int(panel["period"].max())
+    origin = panel.loc[panel["period"] == origin_year]
+    iso3 = {gw: gw_to_iso3(gw) for gw in origin["unit"].unique()}
+    known = set(
+        Country.objects.filter(pk__in=[c for c in iso3.values() if c]).values_list("pk", flat=True)
+    )
+    store = Path(model_dir or settings.VAR_DIR / "models")
+    store.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for horizon in HORIZONS:
+        estimator = ConflictYearForecaster(horizon=horizon)
+        path = store / f"country_year-{estimator.version}-h{horizon}-{origin_year}.joblib"
+        if path.exists() and not retrain:
+            model = joblib.load(path)
+        else:
+            model = estimator.fit(panel)
+            joblib.dump(model, path)
+        first, last = model.training_window_
+        version, _ = ModelVersion.objects.get_or_create(
+            level=ForecastLevel.COUNTRY_YEAR,
+            name=f"{estimator.version} h={horizon}",
+            trained_from=dt.date(int(first), 1, 1),
+            trained_to=dt.date(int(last), 1, 1),
+            defaults={
+                "params": {**model.get_params(), "file": path.name},
+                "backtest": year_backtest_scores(estimator.version, horizon),
+                "backtest_source": str(BACKTEST_RESULTS),
+            },
+        )
+        predicted = model.predict(origin)
+        for (gw, conflict), p in zip(
+            origin[["unit", "incidence"]].itertuples(index=False),
+            predicted.itertuples(index=False),
+            strict=True,
+        ):
+            if iso3.get(gw) not in known:
+                continue
+            rows.append(
+                ConflictForecast(
+                    run=run,
+                    country_id=iso3[gw],
+                    gwcode=int(gw),
+                    model_version=version,
+                    origin_year=origin_year,
+                    target_year=origin_year + horizon,
+                    horizon=horizon,
+                    in_conflict=bool(conflict),
+                    p_incidence=float(p.p_incidence),
+                    p_onset=None if pd.isna(p.p_onset) else float(p.p_onset),
+                )
+            )
+    ConflictForecast.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def _fitted_model(
     panel: pd.DataFrame,
     level: str,
@@ -541,6 +625,38 @@ _METRICS = (
     "mis90",
     "log_score",
 )
+
+
+def year_backtest_scores(version: str, horizon: int, path: Path | None = None) -> dict:
+    """The committed backtest of this country-year forecaster version at this horizon."""
+    source = Path(path or BACKTEST_RESULTS)
+    if not source.exists():
+        return {}
+    results = json.loads(source.read_text())
+    level = results.get("levels", {}).get("country_year")
+    if not level or results.get("versions", {}).get("ConflictYearForecaster") != version:
+        return {}
+    metrics = (
+        "incidence_auc",
+        "incidence_ap",
+        "incidence_brier",
+        "onset_auc",
+        "onset_ap",
+        "onset_brier",
+    )
+    scores = [s for s in level["scores"] if s["horizon"] == horizon]
+    ours = [s for s in scores if s["model"] == "ConflictYearForecaster"]
+    if not ours:
+        return {}
+    pick = lambda s: {m: s.get(m) for m in metrics}  # noqa: E731
+    return {
+        "horizon": horizon,
+        "model": pick(ours[0]),
+        "baselines": {
+            s["model"]: pick(s) for s in scores if s["model"] != "ConflictYearForecaster"
+        },
+        "test_years": level.get("test_years"),
+    }
 
 
 def backtest_scores(level: str, version: str, horizon: int, path: Path | None = None) -> dict:
