@@ -22,7 +22,7 @@ from vigil.risk.models import (
     Hotspot,
     ModelVersion,
 )
-from vigil.risk.services import analyse, last_full_month
+from vigil.risk.services import analyse, last_full_month, last_full_week
 from vigil.sharing.choices import TLP
 
 SAMPLE = Path(__file__).resolve().parents[2] / "src/vigil/events/data/demo"
@@ -64,6 +64,12 @@ def figures(run) -> dict:
             .values_list("area", "horizon", "p_any", "upper80")
         ],
     }
+
+
+def test_last_full_week_is_a_whole_monday_to_sunday_week() -> None:
+    assert last_full_week(dt.date(2014, 3, 30)).date() == dt.date(2014, 3, 24)  # a Sunday
+    assert last_full_week(dt.date(2014, 3, 31)).date() == dt.date(2014, 3, 24)  # a Monday
+    assert last_full_week(dt.date(2014, 3, 29)).date() == dt.date(2014, 3, 17)
 
 
 def test_last_full_month_excludes_a_part_month() -> None:
@@ -114,8 +120,17 @@ def test_a_run_stores_each_kind_of_figure(nigeria, tmp_path) -> None:
     assert Escalation.objects.filter(
         run=run, area="NGA/Borno state", period__gte="2014-01-01"
     ).exists()
-    top = Hotspot.objects.filter(run=run, region_id="ECOWAS").order_by("rank_risk").first()
+    top = Hotspot.objects.filter(run=run, region_id="ECOWAS", freq="MS").order_by("rank_risk")[0]
     assert top.area == "NGA/Borno state"
+    weekly = Hotspot.objects.filter(run=run, region_id="ECOWAS", freq="W").order_by("rank_risk")
+    assert weekly[0].period == dt.date(2014, 3, 24)  # the last Monday-Sunday week before 31 March
+    assert weekly[0].risk_fatalities == sum(
+        Event.objects.filter(
+            admin1__name=weekly[0].area.split("/")[1],
+            date_start__gte="2014-03-03",
+            date_start__lte="2014-03-30",
+        ).values_list("fatalities_best", flat=True)
+    )
     cluster = EventCluster.objects.filter(run=run).first()
     assert Event.objects.filter(pk__in=cluster.event_ids).count() == cluster.events
     forecast = Forecast.objects.get(run=run, area="NGA/Borno state", horizon=1)

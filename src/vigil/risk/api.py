@@ -25,6 +25,7 @@ class RunOut(Schema):
 
 
 class HotspotOut(Schema):
+    freq: str
     area: str
     area_name: str
     country: str = Field(alias="country_id")
@@ -99,8 +100,12 @@ def latest(request: HttpRequest, as_of: dt.date | None = Query(None)):
 
 
 @router.get("/regions/{code}", response=RegionRiskOut, summary="A region's ranked areas")
-def region(request: HttpRequest, code: str) -> dict:
-    overview = selectors.regional_overview(request.user, code.upper())
+def region(
+    request: HttpRequest,
+    code: str,
+    freq: str = Query("MS", pattern="^(MS|W)$", description="MS: month, W: week"),
+) -> dict:
+    overview = selectors.regional_overview(request.user, code.upper(), freq=freq)
     if overview["region"] != code.upper():
         overview = {**overview, "region": code.upper(), "rows": []}
     return {

@@ -118,12 +118,16 @@ class Escalation(_AreaRow):
 
 
 class Hotspot(_AreaRow):
-    """An area's rank within a regional organisation for the run's last period."""
+    """An area's rank within a regional organisation for the run's last full month or week
+    (risk and change over the last 3 months, or the last 4 weeks)."""
 
     region = models.ForeignKey(
         "geo.RegionalOrganisation", on_delete=models.CASCADE, related_name="+"
     )
-    period = models.DateField()
+    freq = models.CharField(
+        max_length=2, choices=[("MS", _("Month")), ("W", _("Week"))], default="MS"
+    )
+    period = models.DateField(help_text=_("Start of the month or (Monday) week ranked"))
     risk_fatalities = models.PositiveIntegerField()
     risk_events = models.PositiveIntegerField()
     change = models.IntegerField()

@@ -84,8 +84,11 @@ def escalations(
     return rows.filter(period__gte=since) if since else rows
 
 
-def hotspots(run: AnalysisRun | None, *, region: str | None = None) -> QuerySet[Hotspot]:
+def hotspots(
+    run: AnalysisRun | None, *, region: str | None = None, freq: str = "MS"
+) -> QuerySet[Hotspot]:
     rows = _of_run(Hotspot.objects.select_related("country", "region"), run, None)
+    rows = rows.filter(freq=freq)
     return rows.filter(region_id=region) if region else rows
 
 
@@ -140,7 +143,9 @@ def regions_with_hotspots(run: AnalysisRun | None) -> list[tuple[str, str]]:
     return list(rows)
 
 
-def regional_overview(user: Any, region: str | None, *, as_of: dt.date | None = None) -> dict:
+def regional_overview(
+    user: Any, region: str | None, *, freq: str = "MS", as_of: dt.date | None = None
+) -> dict:
     """What the regional risk page shows: the run, the region's ranked hotspots with each
     area's next-month forecast, the region's countries' risk and the recent clusters."""
     run = latest_run(user, as_of=as_of)
@@ -148,7 +153,8 @@ def regional_overview(user: Any, region: str | None, *, as_of: dt.date | None = 
     codes = [code for code, _ in regions]
     if region not in codes:
         region = "ECOWAS" if "ECOWAS" in codes else (codes[0] if codes else None)
-    spots = list(hotspots(run, region=region)) if region else []
+    freq = freq if freq in ("MS", "W") else "MS"
+    spots = list(hotspots(run, region=region, freq=freq)) if region else []
     countries = sorted({h.country_id for h in spots})
     next_month = {f.area: f for f in forecasts(run, level="admin1", countries=countries, horizon=1)}
     rows = [{"hotspot": h, "forecast": next_month.get(h.area)} for h in spots]
@@ -156,6 +162,7 @@ def regional_overview(user: Any, region: str | None, *, as_of: dt.date | None = 
         "run": run,
         "regions": regions,
         "region": region,
+        "freq": freq,
         "rows": rows,
         "countries": list(area_risk(run, level="country", countries=countries)),
         "clusters": list(clusters(run, countries=countries)[:20]),

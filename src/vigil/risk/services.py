@@ -31,7 +31,11 @@ from threadpoolctl import threadpool_limits
 from vigil.actors.choices import OrganisationKind
 from vigil.actors.models import Organisation
 from vigil.analytics.conflict_years import ACD_FILE, load_country_year_panel
-from vigil.analytics.escalation import detect_escalations, rank_escalations
+from vigil.analytics.escalation import (
+    EscalationParams,
+    detect_escalations,
+    rank_escalations,
+)
 from vigil.analytics.forecast import (
     ConflictYearForecaster,
     ViolenceMonthForecaster,
@@ -67,6 +71,12 @@ CLUSTER_DAYS = 90
 # little about next month, and it bounds the cost of a run on a large store.
 TRAINING_YEARS = 12
 PLATFORM_SLUG = "vigil-platform"
+# Weekly hotspots look at the last year of weeks; their escalation baseline is 12 weeks and
+# the excess that counts is scaled down from the monthly one.
+WEEKS_OF_HISTORY = 52
+WEEKLY_ESCALATION = EscalationParams(
+    window=12, min_history=6, min_excess_fatalities=15.0, min_excess_events=4.0
+)
 _MARK_ORDER = [TLP.CLEAR, TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT, TLP.RED]
 _LEVELS = {
     AreaLevel.ADMIN1: ForecastLevel.ADMIN1_MONTH,
@@ -82,6 +92,14 @@ def last_full_month(as_of: dt.date) -> pd.Timestamp:
         return pd.Timestamp(as_of.year, as_of.month, 1)
     first = as_of.replace(day=1) - dt.timedelta(days=1)
     return pd.Timestamp(first.year, first.month, 1)
+
+
+def last_full_week(as_of: dt.date) -> pd.Timestamp:
+    """The Monday of the latest ISO week (Monday-Sunday) wholly on or before `as_of`."""
+    monday = as_of - dt.timedelta(days=as_of.weekday())
+    if as_of.weekday() != 6:
+        monday -= dt.timedelta(weeks=1)
+    return pd.Timestamp(monday)
 
 
 def platform_organisation() -> Organisation:
@@ -229,6 +247,23 @@ def _compute(
     counts["hotspots"] = _store_hotspots(
         run, panels[AreaLevel.ADMIN1], scores[AreaLevel.ADMIN1], as_of, month, names, centroids
     )
+    week = last_full_week(as_of)
+    recent = events.loc[
+        (events["date_start"] >= week - pd.Timedelta(weeks=WEEKS_OF_HISTORY))
+        & (events["date_start"] < week + pd.Timedelta(weeks=1))
+    ]
+    if not recent.empty:
+        weekly = build_panel(recent, level=AreaLevel.ADMIN1, freq="W", end=week)
+        counts["hotspots"] += _store_hotspots(
+            run,
+            weekly,
+            detect_escalations(weekly, WEEKLY_ESCALATION),
+            as_of,
+            week,
+            names,
+            centroids,
+            freq="W",
+        )
     step("hotspots")
     counts["clusters"] = _store_clusters(run, events, month, names)
     step("clusters")
@@ -331,6 +366,8 @@ def _store_hotspots(
     month: pd.Timestamp,
     names: dict[str, str],
     centroids: dict[str, tuple[float, float]],
+    *,
+    freq: str = "MS",
 ) -> int:
     members: dict[str, list[str]] = {}
     current = RegionMembership.objects.filter(
@@ -341,7 +378,11 @@ def _store_hotspots(
     rows = []
     for region in RegionalOrganisation.objects.order_by("code"):
         ranked = rank_hotspots(
-            panel, members=members.get(region.code, []), period=month, scores=scores
+            panel,
+            members=members.get(region.code, []),
+            period=month,
+            scores=scores,
+            window=3 if freq == "MS" else 4,
         )
         for row in ranked.head(HOTSPOTS_PER_REGION).itertuples(index=False):
             rows.append(
@@ -349,6 +390,7 @@ def _store_hotspots(
                     run=run,
                     level=AreaLevel.ADMIN1,
                     region=region,
+                    freq=freq,
                     **_area_fields(row.area, AreaLevel.ADMIN1, names, centroids),
                     period=month.date(),
                     risk_fatalities=int(row.risk),

@@ -18,7 +18,9 @@ CHART_WIDTH, CHART_HEIGHT = 720, 180
 
 
 def regional(request: HttpRequest) -> HttpResponse:
-    overview = selectors.regional_overview(request.user, request.GET.get("region"))
+    overview = selectors.regional_overview(
+        request.user, request.GET.get("region"), freq=request.GET.get("freq", "MS")
+    )
     markers = [
         {
             "name": row["hotspot"].area_name,
