@@ -122,6 +122,7 @@ def main() -> None:
     parser.add_argument("--skip-import", action="store_true", help="reuse var/bench store")
     args = parser.parse_args()
     if args.skip_import and STORE.exists():
+        vigil("migrate", "--no-input", "-v", "0")
         events = int(
             vigil("shell", "-c", "from vigil.events.models import Event; "
                   "print(Event.objects.count())").strip().splitlines()[-1]

@@ -11,18 +11,14 @@ window and its backtest scores.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,46 +26,34 @@ from threadpoolctl import threadpool_limits
 
 from vigil.actors.choices import OrganisationKind
 from vigil.actors.models import Organisation
-from vigil.analytics.conflict_years import ACD_FILE, load_country_year_panel
 from vigil.analytics.escalation import (
     EscalationParams,
     detect_escalations,
     rank_escalations,
 )
-from vigil.analytics.forecast import (
-    ConflictYearForecaster,
-    ViolenceMonthForecaster,
-    build_violence_panel,
-)
 from vigil.analytics.hotspots import cluster_events, rank_hotspots
 from vigil.analytics.panel import build_panel
-from vigil.analytics.ucdp import gw_to_iso3
 from vigil.events.selectors import events_for_audience, events_frame
-from vigil.geo.models import Country, RegionalOrganisation, RegionMembership
-from vigil.risk.choices import AreaLevel, ForecastLevel, RunStatus
+from vigil.geo.models import RegionalOrganisation, RegionMembership
+from vigil.risk.areas import area_centroids, area_fields, area_names
+from vigil.risk.choices import AreaLevel, RunStatus
+from vigil.risk.forecasting import store_conflict_forecasts, store_month_forecasts
 from vigil.risk.models import (
     AnalysisRun,
     AreaRisk,
-    ConflictForecast,
     Escalation,
     EventCluster,
-    Forecast,
     Hotspot,
-    ModelVersion,
 )
 from vigil.sharing.choices import TLP
 
 log = logging.getLogger(__name__)
 
-HORIZONS = (1, 2, 3)
 # Escalations flagged in this many months before the run's last month are stored: the
 # country page shows the recent history, not only the current month.
 ESCALATION_MONTHS = 36
 HOTSPOTS_PER_REGION = 25
 CLUSTER_DAYS = 90
-# Forecasters learn from at most this many years before the origin: older violence says
-# little about next month, and it bounds the cost of a run on a large store.
-TRAINING_YEARS = 12
 PLATFORM_SLUG = "vigil-platform"
 # Weekly hotspots look at the last year of weeks; their escalation baseline is 12 weeks and
 # the excess that counts is scaled down from the monthly one.
@@ -78,10 +62,6 @@ WEEKLY_ESCALATION = EscalationParams(
     window=12, min_history=6, min_excess_fatalities=15.0, min_excess_events=4.0
 )
 _MARK_ORDER = [TLP.CLEAR, TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT, TLP.RED]
-_LEVELS = {
-    AreaLevel.ADMIN1: ForecastLevel.ADMIN1_MONTH,
-    AreaLevel.COUNTRY: ForecastLevel.COUNTRY_MONTH,
-}
 
 
 def last_full_month(as_of: dt.date) -> pd.Timestamp:
@@ -146,7 +126,7 @@ def analyse(
     try:
         with threadpool_limits(1), transaction.atomic():
             counts = _compute(run, events, as_of, model_dir, retrain, forecaster_params or {}, step)
-            counts["conflict_forecasts"] = _store_conflict_forecasts(
+            counts["conflict_forecasts"] = store_conflict_forecasts(
                 run, as_of, conflict_data, model_dir, retrain
             )
             step("global conflict forecasts")
@@ -196,8 +176,8 @@ def _compute(
     events = events.loc[events["date_start"] < month + pd.DateOffset(months=1)]
     if events.empty:
         return counts
-    names = _area_names(events)
-    centroids = _centroids(events)
+    names = area_names(events)
+    centroids = area_centroids(events)
     panels = {
         level: build_panel(events, level=level, end=month)
         for level in (AreaLevel.COUNTRY, AreaLevel.ADMIN1)
@@ -206,7 +186,7 @@ def _compute(
 
     forecasts: dict[str, pd.DataFrame] = {}
     for level in (AreaLevel.COUNTRY, AreaLevel.ADMIN1):
-        forecasts[level], written = _forecast(
+        forecasts[level], written = store_month_forecasts(
             run, events, level, month, model_dir, retrain, params, names
         )
         counts["forecasts"] += written
@@ -230,7 +210,7 @@ def _compute(
                 Escalation(
                     run=run,
                     level=level,
-                    **_area_fields(row.area, level, names, centroids),
+                    **area_fields(row.area, level, names, centroids),
                     period=row.period.date(),
                     target=target,
                     observed=observed,
@@ -270,37 +250,6 @@ def _compute(
     return counts
 
 
-def _area_names(events: pd.DataFrame) -> dict[str, str]:
-    countries = dict(Country.objects.values_list("iso3", "name"))
-    names = {iso3: countries.get(iso3, iso3) for iso3 in events["country"].dropna().unique()}
-    admin1 = events[["country", "admin1"]].dropna().drop_duplicates()
-    for country, name in admin1.itertuples(index=False):
-        names[f"{country}/{name}"] = f"{name}, {countries.get(country, country)}"
-    return names
-
-
-def _centroids(events: pd.DataFrame) -> dict[str, tuple[float, float]]:
-    located = events.dropna(subset=["latitude", "longitude"])
-    out: dict[str, tuple[float, float]] = {}
-    for key in (located["country"], located["country"] + "/" + located["admin1"].astype(str)):
-        medians = located.groupby(key)[["latitude", "longitude"]].median()
-        out.update({k: (float(v.latitude), float(v.longitude)) for k, v in medians.iterrows()})
-    return out
-
-
-def _area_fields(
-    area: str, level: str, names: dict[str, str], centroids: dict[str, tuple[float, float]]
-) -> dict[str, Any]:
-    latitude, longitude = centroids.get(area, (None, None))
-    return {
-        "country_id": area.split("/", 1)[0],
-        "area": area,
-        "area_name": names.get(area, area)[:160],
-        "latitude": latitude,
-        "longitude": longitude,
-    }
-
-
 def _store_area_risk(
     run: AnalysisRun,
     panel: pd.DataFrame,
@@ -325,12 +274,12 @@ def _store_area_risk(
         p_any = dict(zip(h1["area"], h1["p_any"], strict=True))
     current = current.assign(risk=current["area"].map(p_any))
     current = current.sort_values(["recent", "recent_events"], ascending=False, kind="stable")
-    centroids = _panel_centroids(current)
+    centroids = _panelcentroids(current)
     rows = [
         AreaRisk(
             run=run,
             level=level,
-            **_area_fields(row.area, level, names, centroids),
+            **area_fields(row.area, level, names, centroids),
             period=month.date(),
             events=int(row.recent_events),
             fatalities=int(row.recent),
@@ -348,7 +297,7 @@ def _store_area_risk(
     return len(rows)
 
 
-def _panel_centroids(frame: pd.DataFrame) -> dict[str, tuple[float, float]]:
+def _panelcentroids(frame: pd.DataFrame) -> dict[str, tuple[float, float]]:
     if "latitude" not in frame:
         return {}
     return {
@@ -391,7 +340,7 @@ def _store_hotspots(
                     level=AreaLevel.ADMIN1,
                     region=region,
                     freq=freq,
-                    **_area_fields(row.area, AreaLevel.ADMIN1, names, centroids),
+                    **area_fields(row.area, AreaLevel.ADMIN1, names, centroids),
                     period=month.date(),
                     risk_fatalities=int(row.risk),
                     risk_events=int(row.risk_events),
@@ -445,282 +394,3 @@ def _radius_km(min_lat: float, min_lon: float, max_lat: float, max_lon: float) -
         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     )
     return float(6371.0088 * 2 * np.arcsin(np.sqrt(a)) / 2)
-
-
-# --------------------------------------------------------------------------- forecasts
-
-
-def _forecast(
-    run: AnalysisRun,
-    events: pd.DataFrame,
-    level: str,
-    month: pd.Timestamp,
-    model_dir: Path | None,
-    retrain: bool,
-    params: dict[str, Any],
-    names: dict[str, str],
-) -> tuple[pd.DataFrame, int]:
-    """Forecasts h = 1..3 months after `month` for every area with an event in the
-    training window; returns them as a frame (area, horizon, p_any) and the rows written."""
-    start = max(events["date_start"].min(), month - pd.DateOffset(years=TRAINING_YEARS))
-    start = pd.Timestamp(start.year, start.month, 1)
-    recent = events.loc[events["date_start"] >= start]
-    if level == AreaLevel.ADMIN1:
-        recent = recent.dropna(subset=["admin1"])
-    if recent.empty:
-        return pd.DataFrame(columns=["area", "horizon", "p_any"]), 0
-    panel = build_violence_panel(recent, level=level, start=start, end=month)
-    panel["area"] = panel["unit"].str.replace("|", "/", regex=False)
-    origin = panel.loc[panel["period"] == month]
-    rows, frames = [], []
-    for horizon in HORIZONS:
-        model, version = _fitted_model(panel, level, horizon, model_dir, retrain, params)
-        if model is None:
-            continue
-        predicted = model.predict(origin)
-        target = (month + pd.DateOffset(months=horizon)).date()
-        quantile_columns = [c for c in predicted.columns if c.startswith("s")]
-        for area, p in zip(origin["area"], predicted.itertuples(index=False), strict=True):
-            samples = [getattr(p, c) for c in quantile_columns]
-            rows.append(
-                Forecast(
-                    run=run,
-                    level=level,
-                    **_area_fields(area, level, names, {}),
-                    model_version=version,
-                    origin=month.date(),
-                    target_period=target,
-                    horizon=horizon,
-                    p_any=float(p.p_any),
-                    p_ge25=float(p.p_ge25),
-                    point=float(p.point),
-                    median=float(p.median),
-                    lower80=float(p.lower80),
-                    upper80=float(p.upper80),
-                    quantiles={
-                        f"{level_:.4f}": round(float(value), 2)
-                        for level_, value in zip(_SAMPLE_LEVELS, samples, strict=True)
-                    },
-                )
-            )
-        frames.append(
-            pd.DataFrame(
-                {
-                    "area": origin["area"].to_numpy(),
-                    "horizon": horizon,
-                    "p_any": predicted["p_any"].to_numpy(),
-                }
-            )
-        )
-    Forecast.objects.bulk_create(rows, batch_size=1000)
-    frame = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(columns=["area", "horizon", "p_any"])
-    )
-    return frame, len(rows)
-
-
-_SAMPLE_LEVELS = (np.arange(40) + 0.5) / 40
-
-
-def _store_conflict_forecasts(
-    run: AnalysisRun,
-    as_of: dt.date,
-    data_dir: Path | None,
-    model_dir: Path | None,
-    retrain: bool,
-) -> int:
-    """P(armed conflict) 1-3 years ahead for every Gleditsch-Ward state, from the UCDP/PRIO
-    conflict files (public data, independent of the event store) truncated to the last
-    full year before `as_of`. Skipped, and said so in the run's summary, without the files."""
-    root = Path(data_dir or settings.SHARED_DATA_DIR)
-    if not (root / ACD_FILE).exists():
-        run.summary = {**run.summary, "conflict_data": f"not found under {root}"}
-        return 0
-    last_year = as_of.year if as_of == dt.date(as_of.year, 12, 31) else as_of.year - 1
-    panel = load_country_year_panel(root, last_year=last_year)
-    origin_year = int(panel["period"].max())
-    origin = panel.loc[panel["period"] == origin_year]
-    iso3 = {gw: gw_to_iso3(gw) for gw in origin["unit"].unique()}
-    known = set(
-        Country.objects.filter(pk__in=[c for c in iso3.values() if c]).values_list("pk", flat=True)
-    )
-    store = Path(model_dir or settings.VAR_DIR / "models")
-    store.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for horizon in HORIZONS:
-        estimator = ConflictYearForecaster(horizon=horizon)
-        path = store / f"country_year-{estimator.version}-h{horizon}-{origin_year}.joblib"
-        if path.exists() and not retrain:
-            model = joblib.load(path)
-        else:
-            model = estimator.fit(panel)
-            joblib.dump(model, path)
-        first, last = model.training_window_
-        version, _ = ModelVersion.objects.get_or_create(
-            level=ForecastLevel.COUNTRY_YEAR,
-            name=f"{estimator.version} h={horizon}",
-            trained_from=dt.date(int(first), 1, 1),
-            trained_to=dt.date(int(last), 1, 1),
-            defaults={
-                "params": {**model.get_params(), "file": path.name},
-                "backtest": year_backtest_scores(estimator.version, horizon),
-                "backtest_source": str(BACKTEST_RESULTS),
-            },
-        )
-        predicted = model.predict(origin)
-        for (gw, conflict), p in zip(
-            origin[["unit", "incidence"]].itertuples(index=False),
-            predicted.itertuples(index=False),
-            strict=True,
-        ):
-            if iso3.get(gw) not in known:
-                continue
-            rows.append(
-                ConflictForecast(
-                    run=run,
-                    country_id=iso3[gw],
-                    gwcode=int(gw),
-                    model_version=version,
-                    origin_year=origin_year,
-                    target_year=origin_year + horizon,
-                    horizon=horizon,
-                    in_conflict=bool(conflict),
-                    p_incidence=float(p.p_incidence),
-                    p_onset=None if pd.isna(p.p_onset) else float(p.p_onset),
-                )
-            )
-    ConflictForecast.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
-
-
-def _fitted_model(
-    panel: pd.DataFrame,
-    level: str,
-    horizon: int,
-    model_dir: Path | None,
-    retrain: bool,
-    params: dict[str, Any],
-) -> tuple[ViolenceMonthForecaster | None, ModelVersion | None]:
-    """The forecaster for (level, horizon) trained on `panel`, from the model store when
-    the same version was already trained on the same window (a model trained on later
-    data is never used: its window is part of the key)."""
-    estimator = ViolenceMonthForecaster(**{**params, "horizon": horizon})
-    store = Path(model_dir or settings.VAR_DIR / "models")
-    store.mkdir(parents=True, exist_ok=True)
-    fingerprint = hashlib.sha256(
-        pd.util.hash_pandas_object(panel[["unit", "period", "fatalities", "events"]], index=False)
-        .to_numpy()
-        .tobytes()
-    ).hexdigest()[:16]
-    settings_key = hashlib.sha256(
-        json.dumps(estimator.get_params(), sort_keys=True).encode()
-    ).hexdigest()[:8]
-    default = estimator.get_params() == ViolenceMonthForecaster(horizon=horizon).get_params()
-    name = f"{estimator.version} h={horizon}" + ("" if default else f" [{settings_key}]")
-    path = store / (
-        f"{_LEVELS[level]}-{estimator.version}-h{horizon}-{fingerprint}-{settings_key}.joblib"
-    )
-    if path.exists() and not retrain:
-        model = joblib.load(path)
-    else:
-        if (panel["fatalities"] > 0).sum() < 30 or panel["period"].nunique() <= horizon + 12:
-            return None, None  # too little to learn from: no forecast rather than a bad one
-        model = estimator.fit(panel)
-        joblib.dump(model, path)
-    first, last = model.training_window_
-    version, _ = ModelVersion.objects.get_or_create(
-        level=_LEVELS[level],
-        name=name,
-        trained_from=first.date(),
-        trained_to=last.date(),
-        defaults={
-            "params": {
-                **model.get_params(),
-                "interval_mass": model.interval_mass_,
-                "data_fingerprint": fingerprint,
-                "file": path.name,
-            },
-            "backtest": backtest_scores(_LEVELS[level], estimator.version, horizon),
-            "backtest_source": str(BACKTEST_RESULTS),
-        },
-    )
-    if not version.backtest:  # backtested since this version was first stored
-        scores = backtest_scores(_LEVELS[level], estimator.version, horizon)
-        if scores:
-            version.backtest = scores
-            version.save(update_fields=["backtest"])
-    return model, version
-
-
-BACKTEST_RESULTS = Path(settings.BASE_DIR).parents[1] / "bench" / "backtest" / "results.json"
-_METRICS = (
-    "any_auc",
-    "any_ap",
-    "any_brier",
-    "ge25_auc",
-    "ge25_brier",
-    "mse_log1p",
-    "crps",
-    "coverage80",
-    "mis90",
-    "log_score",
-)
-
-
-def year_backtest_scores(version: str, horizon: int, path: Path | None = None) -> dict:
-    """The committed backtest of this country-year forecaster version at this horizon."""
-    source = Path(path or BACKTEST_RESULTS)
-    if not source.exists():
-        return {}
-    results = json.loads(source.read_text())
-    level = results.get("levels", {}).get("country_year")
-    if not level or results.get("versions", {}).get("ConflictYearForecaster") != version:
-        return {}
-    metrics = (
-        "incidence_auc",
-        "incidence_ap",
-        "incidence_brier",
-        "onset_auc",
-        "onset_ap",
-        "onset_brier",
-    )
-    scores = [s for s in level["scores"] if s["horizon"] == horizon]
-    ours = [s for s in scores if s["model"] == "ConflictYearForecaster"]
-    if not ours:
-        return {}
-    pick = lambda s: {m: s.get(m) for m in metrics}  # noqa: E731
-    return {
-        "horizon": horizon,
-        "model": pick(ours[0]),
-        "baselines": {
-            s["model"]: pick(s) for s in scores if s["model"] != "ConflictYearForecaster"
-        },
-        "test_years": level.get("test_years"),
-    }
-
-
-def backtest_scores(level: str, version: str, horizon: int, path: Path | None = None) -> dict:
-    """The committed backtest's scores of this forecaster version at this level and
-    horizon, with the baselines', or {} when the backtest was run on another version."""
-    source = Path(path or BACKTEST_RESULTS)
-    if not source.exists():
-        return {}
-    results = json.loads(source.read_text())
-    level_results = results.get("levels", {}).get(level)
-    if not level_results or results.get("versions", {}).get("ViolenceMonthForecaster") != version:
-        return {}
-    scores = [s for s in level_results["scores"] if s["horizon"] == horizon]
-    ours = [s for s in scores if s["model"] == "ViolenceMonthForecaster"]
-    if not ours:
-        return {}
-    pick = lambda s: {m: s.get(m) for m in _METRICS}  # noqa: E731
-    return {
-        "horizon": horizon,
-        "model": pick(ours[0]),
-        "baselines": {
-            s["model"]: pick(s) for s in scores if s["model"] != "ViolenceMonthForecaster"
-        },
-        "test_years": level_results.get("test_years"),
-    }
