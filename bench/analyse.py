@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import re
 import shutil
@@ -62,10 +63,15 @@ def build_store() -> int:
 
 
 def timed_analyse(retrain: bool) -> tuple[float, str]:
+    """Seconds of the whole `vigil analyse` process, and its summary with the steps' times."""
     args = ["analyse", "--as-of", "latest", "--model-dir", str(MODELS)]
     started = time.perf_counter()
     out = vigil(*args, *(["--retrain"] if retrain else []))
-    return time.perf_counter() - started, out.strip().splitlines()[-1]
+    seconds = time.perf_counter() - started
+    lines = out.strip().splitlines()
+    summary = next((line for line in lines if line.startswith("Analysis as of")), lines[-1])
+    steps = "; ".join(line.strip() for line in lines if line.startswith("  "))
+    return seconds, f"{summary} Steps: {steps}. Load average after: {os.getloadavg()[0]:.1f}"
 
 
 def verdict(value: float, limit: float) -> str:

@@ -538,15 +538,15 @@ def render(results: dict[str, Any]) -> str:
         else "None: every import and request succeeded and counts matched.\n"
     )
 
+    add("## Analysis\n")
+    # The analysis is written by people, not generated: it lives in bench/ANALYSIS.md.
+    analysis = BENCH / "ANALYSIS.md"
+    add(analysis.read_text(encoding="utf-8").split("-->", 1)[-1].strip() + "\n")
     # bench/analyse.py measures `vigil analyse` and the forecast targets; it writes its own
     # section, kept here so a re-render of the import/API figures does not drop it.
     analytics = BENCH / "ANALYTICS.md"
     if analytics.exists():
         add(analytics.read_text(encoding="utf-8").strip() + "\n")
-    add("## Analysis\n")
-    # The analysis is written by people, not generated: it lives in bench/ANALYSIS.md.
-    analysis = BENCH / "ANALYSIS.md"
-    add(analysis.read_text(encoding="utf-8").split("-->", 1)[-1].strip() + "\n")
     return "\n".join(out) + "\n"
 
 

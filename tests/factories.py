@@ -86,3 +86,76 @@ class EventFactory(factory.django.DjangoModelFactory):
         if kwargs.get("country_id"):
             CountryFactory(iso3=kwargs["country_id"])
         return super()._create(model_class, *args, **kwargs)
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    """A draft alert of ECOWAS-style shape; use alerts.services to move it along."""
+
+    class Meta:
+        model = "alerts.Alert"
+
+    owner_org = factory.SubFactory(OrganisationFactory, slug="ecowas")
+    tlp = TLP.CLEAR
+    identifier = factory.Sequence(lambda n: f"vigil-test-{n}")
+    sender = factory.LazyAttribute(lambda a: f"{a.owner_org.slug}@vigil.local")
+    event = "Escalation of violence"
+    source = "analyst"
+    status = "draft"
+    scope = factory.LazyAttribute(lambda a: "Public" if a.tlp == TLP.CLEAR else "Restricted")
+
+
+class AlertInfoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "alerts.AlertInfo"
+
+    alert = factory.SubFactory(AlertFactory)
+    language = "en"
+    headline = factory.Sequence(lambda n: f"Alert headline {n}")
+    description = "Armed clashes displaced thousands."
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A person's subscription to every kind, everywhere, in English; narrow it per test."""
+
+    class Meta:
+        model = "dissemination.Subscription"
+
+    user = factory.SubFactory(
+        UserFactory, email=factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    )
+    kind = ""
+    language = "en"
+
+
+class RosterFactory(factory.django.DjangoModelFactory):
+    """A mediation roster owned by an organisation, TLP:AMBER unless said otherwise."""
+
+    class Meta:
+        model = "roster.Roster"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"roster-{n}")
+    name = factory.LazyAttribute(lambda r: r.slug.replace("-", " ").title())
+    owner_org = factory.SubFactory(OrganisationFactory)
+    tlp = TLP.AMBER
+
+
+class RosterMemberFactory(factory.django.DjangoModelFactory):
+    """A roster member with a seniority history row from the day they joined."""
+
+    class Meta:
+        model = "roster.RosterMember"
+        skip_postgeneration_save = True
+
+    roster = factory.SubFactory(RosterFactory)
+    full_name = factory.Sequence(lambda n: f"Member {n}")
+    gender = "not_stated"
+    seniority = "mid"
+    joined_on = dt.date(2020, 1, 1)
+    email = factory.Sequence(lambda n: f"member{n}@example.org")
+    phone = factory.Sequence(lambda n: f"+000 555 {n:04d}")
+
+    @factory.post_generation
+    def seniority_history(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.seniority_history.create(seniority=self.seniority, effective_on=self.joined_on)

@@ -62,7 +62,24 @@ INSTALLED_APPS = [
     "vigil.roster",
     "vigil.consultations",
     "vigil.web",
+    # Django's task framework (built in from 6.0; this is its backport for 5.2) with the
+    # database backend: scheduled products run on the embedded default with no broker.
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+TASKS = {
+    "default": {"BACKEND": os.environ.get("VIGIL_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
+# Outgoing mail (the dissemination outbox's worker, `vigil send_outbox`, connects itself).
+EMAIL_HOST = os.environ.get("VIGIL_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("VIGIL_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("VIGIL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("VIGIL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("VIGIL_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("VIGIL_FROM_EMAIL", "Vigil <no-reply@localhost>")
+# The address printed in stored documents (PDF, Markdown, email links) for links back here.
+VIGIL_SITE_URL = os.environ.get("VIGIL_SITE_URL", "http://127.0.0.1:8000")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -94,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "vigil.actors.context_processors.navigation",
             ]
         },
     }
@@ -191,6 +209,18 @@ LANGUAGES = [
     ("ar", "العربية"),
     ("es", "Español"),
 ]
+# One catalogue per language for the whole project (src/vigil/locale/<lang>/LC_MESSAGES/),
+# rather than one per app: a translator works in one file, a string shared by several apps
+# ("Country", "TLP") is translated once, and `makemessages` run from the project root needs
+# no per-app folders. The compiled .mo files are committed, so no gettext at runtime.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switcher's choice, kept for a year. Only the server reads it (HttpOnly); it
+# follows the session cookie's Secure flag and is sent on top-level navigation only (Lax).
+LANGUAGE_COOKIE_NAME = "vigil_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = HTTPS
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

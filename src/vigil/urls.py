@@ -18,6 +18,9 @@ urlpatterns = [
     path("subscriptions/", include("vigil.dissemination.urls")),
     path("roster/", include("vigil.roster.urls")),
     path("consultations/", include("vigil.consultations.urls")),
+    path("actors/", include("vigil.actors.registry_urls")),
     path("accounts/", include("vigil.actors.urls")),
+    # set_language: the language switcher in web/base.html posts here.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("vigil.web.urls")),
 ]

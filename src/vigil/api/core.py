@@ -99,6 +99,7 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 
 def _mount() -> None:
+    from vigil.actors.api import router as actors_router
     from vigil.alerts.api import router as alerts_router
     from vigil.consultations.api import router as consultations_router
     from vigil.dissemination.api import router as dissemination_router
@@ -117,6 +118,7 @@ def _mount() -> None:
     api.add_router("/observations", observations_router)
     api.add_router("/risk", risk_router)
     api.add_router("/products", products_router)
+    api.add_router("/actors", actors_router)
     api.add_router("/alerts", alerts_router)
     api.add_router("/responses", responses_router)
     api.add_router("/subscriptions", dissemination_router)

@@ -1,7 +1,13 @@
-"""Pages of the dissemination app."""
+"""Subscription pages, mounted under /subscriptions/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from vigil.dissemination import views
 
 app_name = "dissemination"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.subscription_list, name="list"),
+    path("<int:subscription_id>/edit/", views.subscription_edit, name="edit"),
+    path("<int:subscription_id>/delete/", views.subscription_delete, name="delete"),
+]

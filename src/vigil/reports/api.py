@@ -1,5 +1,113 @@
-"""REST routes of the reports app (thin: validation and calls into services/selectors)."""
+"""`/api/v1/products`: early-warning products the caller may see; review and publication."""
 
-from ninja import Router
+from __future__ import annotations
 
-router = Router(tags=["reports"])
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from vigil.reports import selectors, services
+from vigil.reports.choices import ProductKind, ProductStatus
+from vigil.sharing.choices import Surface
+from vigil.sharing.policy import record_reads
+
+router = Router(tags=["products"])
+
+
+class TransitionOut(Schema):
+    from_status: str
+    to_status: str
+    actor: str | None
+    note: str
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return obj.actor.get_username() if obj.actor else None
+
+
+class ProductOut(Schema):
+    id: int
+    kind: str
+    cadence: str
+    title: str
+    region: str | None = Field(None, alias="region_id")
+    country: str | None = Field(None, alias="country_id")
+    period_start: dt.date
+    period_end: dt.date
+    language: str
+    status: str
+    tlp: str
+    owner_org: str
+    author: str | None
+    analysis_run: int | None = Field(None, alias="analysis_run_id")
+    input_event_ids: list[int]
+
+    @staticmethod
+    def resolve_owner_org(obj) -> str:
+        return obj.owner_org.slug
+
+    @staticmethod
+    def resolve_author(obj) -> str | None:
+        return obj.author.get_username() if obj.author else None
+
+
+class ProductDetail(ProductOut):
+    content: dict
+    history: list[TransitionOut]
+
+    @staticmethod
+    def resolve_history(obj) -> list:
+        return selectors.history_of(obj)
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=300)
+
+
+@router.get("", response=list[ProductOut], summary="Products you may see, newest first")
+def list_products(
+    request: HttpRequest,
+    kind: ProductKind | None = None,
+    region: str | None = None,
+    country: str | None = None,
+    status: ProductStatus | None = None,
+    limit: int = 100,
+) -> list:
+    filters = {
+        name: value
+        for name, value in (
+            ("kind", kind),
+            ("region_id", region.upper() if region else None),
+            ("country_id", country.upper() if country else None),
+            ("status", status),
+        )
+        if value
+    }
+    products = list(
+        selectors.products_visible_to(request.user, **filters).order_by("-period_end", "-pk")[
+            : min(max(limit, 1), 1000)
+        ]
+    )
+    record_reads(products, request.user, surface=Surface.API)
+    return products
+
+
+@router.get("/{product_id}", response=ProductDetail, summary="One product with its content")
+def get_product(request: HttpRequest, product_id: int) -> object:
+    product = selectors.product_for(request.user, product_id)
+    record_reads([product], request.user, surface=Surface.API)
+    return product
+
+
+@router.post("/{product_id}/review", response=ProductDetail, summary="Mark a draft as reviewed")
+def review(request: HttpRequest, product_id: int, payload: NoteIn) -> object:
+    product = selectors.product_for(request.user, product_id)
+    return services.review_product(product=product, actor=request.user, note=payload.note)
+
+
+@router.post("/{product_id}/publish", response=ProductDetail, summary="Publish a reviewed product")
+def publish(request: HttpRequest, product_id: int, payload: NoteIn) -> object:
+    product = selectors.product_for(request.user, product_id)
+    return services.publish_product(product=product, actor=request.user, note=payload.note)

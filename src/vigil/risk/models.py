@@ -24,7 +24,8 @@ class ModelVersion(models.Model):
     params = models.JSONField(default=dict, blank=True)
     trained_from = models.DateField(null=True, blank=True)
     trained_to = models.DateField(null=True, blank=True)
-    # {"horizon": {"1": {"model": {metric: value}, "baselines": {name: {metric: value}}}}}
+    # One version is one horizon: {"horizon": 1, "test_years": [2010, 2023],
+    #   "model": {metric: value}, "baselines": {name: {metric: value}}}
     backtest = models.JSONField(default=dict, blank=True)
     backtest_source = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -194,35 +194,43 @@ def country_overview(user: Any, iso3: str, *, as_of: dt.date | None = None) -> d
     }
 
 
-# The figures shown beside a forecast: higher is better for AUC, lower for the rest.
-BACKTEST_FIGURES = (("any_auc", True), ("any_brier", False), ("crps", False), ("coverage80", None))
-
-
-def backtest_beside(forecast: Forecast) -> list[dict[str, Any]]:
-    """The model version's backtest at the forecast's horizon beside the best baseline's,
-    metric by metric — an empty list when that version was never backtested."""
-    scores = forecast.model_version.backtest or {}
+def backtest_table(version: ModelVersion) -> list[dict[str, Any]]:
+    """A model version's backtest (at its horizon) beside the best baseline's, metric by
+    metric: higher is better for AUC and AP, 0.80 is best for coverage, lower for the rest.
+    Empty when that version was never backtested."""
+    scores = version.backtest or {}
     model, baselines = scores.get("model") or {}, scores.get("baselines") or {}
     out = []
-    for metric, higher in BACKTEST_FIGURES:
-        value = model.get(metric)
-        if value is None:
+    for metric, value in model.items():
+        if not isinstance(value, int | float) or isinstance(value, bool):
             continue
-        values = {name: s.get(metric) for name, s in baselines.items() if s.get(metric) is not None}
-        if higher is None:  # coverage: the target is 0.80, not an extreme
-            best_name = min(values, key=lambda n: abs(values[n] - 0.8)) if values else None
+        values = {n: s[metric] for n, s in baselines.items() if s.get(metric) is not None}
+        if metric.startswith("coverage"):
+            best = min(values, key=lambda n: abs(values[n] - 0.8)) if values else None
+        elif metric.endswith(("_auc", "_ap")) or metric in ("auc", "ap"):
+            best = max(values, key=values.get) if values else None
         else:
-            pick = max if higher else min
-            best_name = pick(values, key=values.get) if values else None
+            best = min(values, key=values.get) if values else None
         out.append(
             {
                 "metric": metric,
                 "model": value,
-                "baseline": best_name,
-                "baseline_value": values.get(best_name) if best_name else None,
+                "baseline": best,
+                "baseline_value": values.get(best) if best else None,
             }
         )
     return out
+
+
+# The figures shown beside a forecast on the country page.
+BACKTEST_FIGURES = ("any_auc", "any_brier", "crps", "coverage80")
+
+
+def backtest_beside(forecast: Forecast) -> list[dict[str, Any]]:
+    """The forecast's model version's backtest at its horizon, for the few figures the
+    country page shows."""
+    rows = {row["metric"]: row for row in backtest_table(forecast.model_version)}
+    return [rows[m] for m in BACKTEST_FIGURES if m in rows]
 
 
 def year_backtest_beside(forecast: ConflictForecast) -> list[dict[str, Any]]:

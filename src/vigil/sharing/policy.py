@@ -113,6 +113,50 @@ def visible_to_organisation(queryset: QuerySet[M], organisation_id: int | None) 
     return queryset.filter(rule)
 
 
+# ------------------------------------------------------------------ derived products
+# A product (synopsis, situation report, alert text) is read by everyone its own mark
+# admits, not by the person who built it; these decide what may go into one.
+
+
+class ProductAudience:
+    """The readers a product's mark admits, shaped as the access policy sees a reader.
+
+    `organisation_id` None is the signed-in community (CLEAR and GREEN); an organisation
+    adds what every member of it may see. It is nobody in person, so nothing shared with a
+    named person (RED) ever reaches a product through it.
+    """
+
+    is_authenticated = True
+    is_anonymous = False
+    is_superuser = False
+    pk = None
+
+    def __init__(self, organisation_id: int | None) -> None:
+        self.organisation_id = organisation_id
+        # sharing.policy.organisation_ids() reads this cache before any query.
+        self._vigil_org_ids = [organisation_id] if organisation_id is not None else []
+
+
+def product_mark_rule(mark: str, owner_id: int) -> Q:
+    """The records a product marked `mark` and owned by `owner_id` may contain.
+
+    AMBER products take only their owner's AMBER records (an AMBER record shared with the
+    owner was not shared with whoever the owner shares the product with); AMBER+STRICT and
+    RED products, read inside the owning organisation only, take all it may see. RED
+    records never enter a product: they are shared with named people.
+    """
+    rule = Q(tlp__in=[TLP.CLEAR, TLP.GREEN]) if mark != TLP.CLEAR else Q(tlp=TLP.CLEAR)
+    if mark == TLP.AMBER:
+        rule |= Q(tlp=TLP.AMBER, owner_org_id=owner_id)
+    elif mark in (TLP.AMBER_STRICT, TLP.RED):
+        rule |= Q(tlp__in=[TLP.AMBER, TLP.AMBER_STRICT])
+    return rule
+
+
+def product_audience(mark: str, owner_id: int) -> ProductAudience:
+    return ProductAudience(owner_id if mark in (TLP.AMBER, TLP.AMBER_STRICT, TLP.RED) else None)
+
+
 def record_reads(
     records: Iterable[Model], user: Any, *, surface: Surface | str, action: str = "view"
 ) -> int:

@@ -10,7 +10,10 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.events, name="events"),
-    # gettext for events.js, served as a file rather than inlined so pages stay CSP-friendly.
+    # gettext for the static scripts, served as a file rather than inlined so pages stay
+    # CSP-friendly. The catalogue always includes settings.LOCALE_PATHS (the project's one
+    # djangojs.po per language, which holds every app's script strings); `packages` only adds
+    # an app's own locale/ folder, and Vigil keeps none.
     path(
         "jsi18n/",
         cache_page(3600)(JavaScriptCatalog.as_view(packages=["vigil.web"])),

@@ -3,6 +3,7 @@ import the bundled real UCDP sample, link duplicates, create the demo logins and
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 from typing import Any
 
@@ -62,6 +63,21 @@ class Command(BaseCommand):
         run = analyse(as_of=as_of)
         rows = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in run.summary["rows"].items())
         self.stdout.write(f"analysis as of {as_of}: {rows}")
+        self._products(as_of)
+
+    def _products(self, as_of: dt.date) -> None:
+        """The ECOWAS synopsis of the sample's last day (figures from the analysis) and of
+        today (what `make run` shows at /products/synopsis/ECOWAS/today/), and a roster."""
+        from vigil.reports.services import generate_daily_products
+        from vigil.roster.services import load_demo_roster
+
+        for day in sorted({as_of, dt.date.today()}):
+            products = generate_daily_products(day, "ECOWAS", countries=["NGA"])
+            self.stdout.write(f"products of {day}: {len(products)} (ECOWAS synopsis, Nigeria)")
+        roster = load_demo_roster()
+        self.stdout.write(f"demo roster: {roster}")
+        # The Pacific Islands Forum's Regional Security Committee, a meeting and an open call.
+        call_command("demo_consultations", stdout=self.stdout)
 
     @transaction.atomic
     def _ensure_demo_logins(self) -> None:

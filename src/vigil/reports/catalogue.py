@@ -1,0 +1,340 @@
+"""The words of products in each product language (English, French, Portuguese, Arabic).
+
+Products are written in their own language whatever the reader's interface language, so
+their strings live here, keyed, rather than in the interface's gettext catalogue. When the
+project's .po files carry these strings, `phrase()` can become a gettext lookup under
+`translation.override(language)` without changing any caller.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vigil.reports.choices import RTL_LANGUAGES
+
+PHRASES: dict[str, dict[str, str]] = {
+    # titles
+    "title.daily_synopsis": {
+        "en": "Daily regional synopsis — {area}, {date}",
+        "fr": "Synthèse régionale quotidienne — {area}, {date}",
+        "pt": "Síntese regional diária — {area}, {date}",
+        "ar": "الموجز الإقليمي اليومي — {area}، {date}",
+    },
+    "title.situation_report": {
+        "en": "Situation report — {area}, {start} to {end}",
+        "fr": "Rapport de situation — {area}, du {start} au {end}",
+        "pt": "Relatório de situação — {area}, de {start} a {end}",
+        "ar": "تقرير الحالة — {area}، من {start} إلى {end}",
+    },
+    "title.policy_brief": {
+        "en": "Policy brief — {area}",
+        "fr": "Note d'orientation — {area}",
+        "pt": "Nota de orientação política — {area}",
+        "ar": "موجز السياسات — {area}",
+    },
+    # section headings
+    "section.developments": {
+        "en": "Significant developments",
+        "fr": "Faits marquants",
+        "pt": "Desenvolvimentos significativos",
+        "ar": "التطورات الهامة",
+    },
+    "section.escalations": {
+        "en": "Escalations",
+        "fr": "Escalades",
+        "pt": "Escaladas",
+        "ar": "حالات التصعيد",
+    },
+    "section.hotspots": {
+        "en": "Hotspots",
+        "fr": "Points chauds",
+        "pt": "Pontos críticos",
+        "ar": "بؤر التوتر",
+    },
+    "section.forecasts": {
+        "en": "Forecasts",
+        "fr": "Prévisions",
+        "pt": "Previsões",
+        "ar": "التوقعات",
+    },
+    "section.field_reports": {
+        "en": "Newly verified field reports",
+        "fr": "Rapports de terrain récemment vérifiés",
+        "pt": "Relatórios de campo recentemente verificados",
+        "ar": "التقارير الميدانية التي تم التحقق منها حديثًا",
+    },
+    "section.trend": {
+        "en": "Risk trend",
+        "fr": "Évolution du risque",
+        "pt": "Tendência do risco",
+        "ar": "اتجاه المخاطر",
+    },
+    "section.map": {"en": "Map", "fr": "Carte", "pt": "Mapa", "ar": "الخريطة"},
+    "section.key_events": {
+        "en": "Key events",
+        "fr": "Événements clés",
+        "pt": "Eventos principais",
+        "ar": "الأحداث الرئيسية",
+    },
+    "section.indicators": {
+        "en": "Indicators",
+        "fr": "Indicateurs",
+        "pt": "Indicadores",
+        "ar": "المؤشرات",
+    },
+    "section.response_options": {
+        "en": "Recommended response options",
+        "fr": "Options de réponse recommandées",
+        "pt": "Opções de resposta recomendadas",
+        "ar": "خيارات الاستجابة الموصى بها",
+    },
+    "section.summary": {"en": "Summary", "fr": "Résumé", "pt": "Resumo", "ar": "ملخص"},
+    "section.analysis": {"en": "Analysis", "fr": "Analyse", "pt": "Análise", "ar": "التحليل"},
+    "section.recommendations": {
+        "en": "Recommendations",
+        "fr": "Recommandations",
+        "pt": "Recomendações",
+        "ar": "التوصيات",
+    },
+    "section.figures": {
+        "en": "Latest figures",
+        "fr": "Derniers chiffres",
+        "pt": "Números mais recentes",
+        "ar": "أحدث الأرقام",
+    },
+    # figure labels
+    "figure.events": {"en": "Events", "fr": "Événements", "pt": "Eventos", "ar": "الأحداث"},
+    "figure.deaths": {"en": "Deaths", "fr": "Décès", "pt": "Mortes", "ar": "الوفيات"},
+    "figure.country_events": {
+        "en": "{country}: {events} events, {deaths} deaths",
+        "fr": "{country} : {events} événements, {deaths} décès",
+        "pt": "{country}: {events} eventos, {deaths} mortes",
+        "ar": "{country}: {events} أحداث، {deaths} وفيات",
+    },
+    "figure.escalation": {
+        "en": "{area} ({period}): {observed} deaths against {expected} expected "
+        "(surprise {surprise})",
+        "fr": "{area} ({period}) : {observed} décès pour {expected} attendus (surprise {surprise})",
+        "pt": "{area} ({period}): {observed} mortes contra {expected} esperadas "
+        "(surpresa {surprise})",
+        "ar": "{area} ({period}): {observed} وفيات مقابل {expected} متوقعة (المفاجأة {surprise})",
+    },
+    "figure.hotspot": {
+        "en": "{rank}. {area}: {deaths} deaths, change {change:+d}",
+        "fr": "{rank}. {area} : {deaths} décès, variation {change:+d}",
+        "pt": "{rank}. {area}: {deaths} mortes, variação {change:+d}",
+        "ar": "{rank}. {area}: {deaths} وفيات، التغير {change:+d}",
+    },
+    "figure.forecast": {
+        "en": "{area}, {target}: P(any death) {p_any}, P(25+ deaths) {p_ge25}, "
+        "{point} deaths predicted (80% interval {lower}–{upper})",
+        "fr": "{area}, {target} : P(au moins un décès) {p_any}, P(25 décès ou plus) {p_ge25}, "
+        "{point} décès prévus (intervalle à 80 % {lower}–{upper})",
+        "pt": "{area}, {target}: P(pelo menos uma morte) {p_any}, P(25+ mortes) {p_ge25}, "
+        "{point} mortes previstas (intervalo de 80% {lower}–{upper})",
+        "ar": "{area}، {target}: احتمال وقوع وفيات {p_any}، احتمال 25 وفاة أو أكثر {p_ge25}، "
+        "{point} وفيات متوقعة (فاصل 80٪ {lower}–{upper})",
+    },
+    "figure.backtest": {
+        "en": "Backtest of {model} (horizon {horizon}): {scores}",
+        "fr": "Test rétrospectif de {model} (horizon {horizon}) : {scores}",
+        "pt": "Teste retrospectivo de {model} (horizonte {horizon}): {scores}",
+        "ar": "الاختبار الرجعي لـ {model} (الأفق {horizon}): {scores}",
+    },
+    "figure.field_report": {
+        "en": "{date}, {country}: {category}, {deaths} deaths (report #{report})",
+        "fr": "{date}, {country} : {category}, {deaths} décès (rapport n° {report})",
+        "pt": "{date}, {country}: {category}, {deaths} mortes (relatório n.º {report})",
+        "ar": "{date}، {country}: {category}، {deaths} وفيات (تقرير رقم {report})",
+    },
+    "figure.key_event": {
+        "en": "{date}, {place}: {category}, {deaths} deaths ({source})",
+        "fr": "{date}, {place} : {category}, {deaths} décès ({source})",
+        "pt": "{date}, {place}: {category}, {deaths} mortes ({source})",
+        "ar": "{date}، {place}: {category}، {deaths} وفيات ({source})",
+    },
+    "figure.trend": {
+        "en": "Events and deaths per month, {start} to {end}",
+        "fr": "Événements et décès par mois, {start} à {end}",
+        "pt": "Eventos e mortes por mês, {start} a {end}",
+        "ar": "الأحداث والوفيات شهريًا، من {start} إلى {end}",
+    },
+    "figure.map": {
+        "en": "{events} located events, {start} to {end}",
+        "fr": "{events} événements localisés, {start} à {end}",
+        "pt": "{events} eventos localizados, {start} a {end}",
+        "ar": "{events} أحداث محددة الموقع، من {start} إلى {end}",
+    },
+    "figure.indicator": {
+        "en": "{indicator}: {value} ({period})",
+        "fr": "{indicator} : {value} ({period})",
+        "pt": "{indicator}: {value} ({period})",
+        "ar": "{indicator}: {value} ({period})",
+    },
+    "figure.period_total": {
+        "en": "{events} events and {deaths} deaths in the period",
+        "fr": "{events} événements et {deaths} décès sur la période",
+        "pt": "{events} eventos e {deaths} mortes no período",
+        "ar": "{events} أحداث و{deaths} وفيات خلال الفترة",
+    },
+    # sentences
+    "text.no_analysis": {
+        "en": "No analysis available at this product's mark for this date.",
+        "fr": "Aucune analyse disponible à ce niveau de diffusion pour cette date.",
+        "pt": "Nenhuma análise disponível neste nível de classificação para esta data.",
+        "ar": "لا يتوفر تحليل بمستوى التصنيف هذا لهذا التاريخ.",
+    },
+    "text.nothing_new": {
+        "en": "No new events were recorded since the previous synopsis.",
+        "fr": "Aucun nouvel événement n'a été enregistré depuis la synthèse précédente.",
+        "pt": "Nenhum novo evento foi registado desde a síntese anterior.",
+        "ar": "لم تُسجَّل أحداث جديدة منذ الموجز السابق.",
+    },
+    "text.none": {
+        "en": "None in this period.",
+        "fr": "Aucun sur cette période.",
+        "pt": "Nenhum neste período.",
+        "ar": "لا شيء في هذه الفترة.",
+    },
+    "text.since": {
+        "en": "Since the previous synopsis ({start} to {end}):",
+        "fr": "Depuis la synthèse précédente ({start} au {end}) :",
+        "pt": "Desde a síntese anterior ({start} a {end}):",
+        "ar": "منذ الموجز السابق (من {start} إلى {end}):",
+    },
+    "text.left_out": {
+        "en": "{count} events above this product's mark (TLP:{tlp}) were left out.",
+        "fr": "{count} événements d'un niveau supérieur au marquage de ce produit "
+        "(TLP:{tlp}) ont été exclus.",
+        "pt": "{count} eventos acima da classificação deste produto (TLP:{tlp}) foram excluídos.",
+        "ar": "تم استبعاد {count} من الأحداث التي تتجاوز تصنيف هذا المنتج (TLP:{tlp}).",
+    },
+    "text.left_out_one": {
+        "en": "1 event above this product's mark (TLP:{tlp}) was left out.",
+        "fr": "1 événement d'un niveau supérieur au marquage de ce produit (TLP:{tlp}) a été "
+        "exclu.",
+        "pt": "1 evento acima da classificação deste produto (TLP:{tlp}) foi excluído.",
+        "ar": "تم استبعاد حدث واحد يتجاوز تصنيف هذا المنتج (TLP:{tlp}).",
+    },
+    "text.analysis_run": {
+        "en": "Analytics from the analysis as of {date} (TLP:{tlp}).",
+        "fr": "Analyses issues du calcul au {date} (TLP:{tlp}).",
+        "pt": "Análises do cálculo de {date} (TLP:{tlp}).",
+        "ar": "التحليلات مأخوذة من التحليل بتاريخ {date} (TLP:{tlp}).",
+    },
+    "text.events_behind": {
+        "en": "Events behind this figure",
+        "fr": "Événements à l'origine de ce chiffre",
+        "pt": "Eventos por trás deste número",
+        "ar": "الأحداث وراء هذا الرقم",
+    },
+    "text.template_summary": {
+        "en": "State the situation and why it matters now, in two or three sentences.",
+        "fr": "Exposez la situation et pourquoi elle importe maintenant, en deux ou trois phrases.",
+        "pt": "Descreva a situação e porque importa agora, em duas ou três frases.",
+        "ar": "صف الوضع ولماذا يهم الآن، في جملتين أو ثلاث.",
+    },
+    "text.template_analysis": {
+        "en": "Drivers, actors and the most likely course of events in the coming weeks.",
+        "fr": "Facteurs, acteurs et évolution la plus probable dans les semaines à venir.",
+        "pt": "Fatores, atores e a evolução mais provável nas próximas semanas.",
+        "ar": "العوامل والجهات الفاعلة والمسار الأرجح للأحداث في الأسابيع المقبلة.",
+    },
+    "text.template_recommendations": {
+        "en": "Who should do what, by when.",
+        "fr": "Qui doit faire quoi, et d'ici quand.",
+        "pt": "Quem deve fazer o quê, e até quando.",
+        "ar": "من يجب أن يفعل ماذا، ومتى.",
+    },
+    "label.mark": {"en": "Mark", "fr": "Marquage", "pt": "Classificação", "ar": "التصنيف"},
+    "label.status": {"en": "Status", "fr": "Statut", "pt": "Estado", "ar": "الحالة"},
+    "label.period": {"en": "Period", "fr": "Période", "pt": "Período", "ar": "الفترة"},
+    "label.author": {"en": "Author", "fr": "Auteur", "pt": "Autor", "ar": "المؤلف"},
+    "label.generated": {
+        "en": "generated by the daily schedule",
+        "fr": "générée par la planification quotidienne",
+        "pt": "gerado pelo agendamento diário",
+        "ar": "أُنشئ بواسطة الجدولة اليومية",
+    },
+    # statuses
+    "status.draft": {"en": "Draft", "fr": "Brouillon", "pt": "Rascunho", "ar": "مسودة"},
+    "status.reviewed": {"en": "Reviewed", "fr": "Relu", "pt": "Revisto", "ar": "تمت المراجعة"},
+    "status.published": {"en": "Published", "fr": "Publié", "pt": "Publicado", "ar": "منشور"},
+    # response options per situation type
+    "response.escalating.1": {
+        "en": "Preventive diplomacy: a good-offices mission or envoy to the authorities and "
+        "parties in the escalating areas.",
+        "fr": "Diplomatie préventive : mission de bons offices ou envoyé auprès des autorités "
+        "et des parties dans les zones en escalade.",
+        "pt": "Diplomacia preventiva: missão de bons ofícios ou enviado junto das autoridades "
+        "e das partes nas zonas em escalada.",
+        "ar": "الدبلوماسية الوقائية: بعثة مساعٍ حميدة أو مبعوث إلى السلطات والأطراف في "
+        "المناطق التي تشهد تصعيدًا.",
+    },
+    "response.escalating.2": {
+        "en": "Fact-finding: send a verification team to confirm the reported incidents.",
+        "fr": "Établissement des faits : envoyer une équipe de vérification des incidents.",
+        "pt": "Apuramento de factos: enviar uma equipa para verificar os incidentes.",
+        "ar": "تقصي الحقائق: إرسال فريق للتحقق من الحوادث المبلغ عنها.",
+    },
+    "response.escalating.3": {
+        "en": "Protection and humanitarian: alert protection actors and humanitarian "
+        "coordination to prepare for displacement.",
+        "fr": "Protection et humanitaire : alerter les acteurs de la protection et la "
+        "coordination humanitaire en vue de déplacements.",
+        "pt": "Proteção e humanitária: alertar os atores de proteção e a coordenação "
+        "humanitária para possíveis deslocações.",
+        "ar": "الحماية والعمل الإنساني: تنبيه جهات الحماية والتنسيق الإنساني للاستعداد "
+        "لحالات النزوح.",
+    },
+    "response.high.1": {
+        "en": "Mediation support: sustain dialogue between the parties with the region's "
+        "mediators.",
+        "fr": "Appui à la médiation : maintenir le dialogue entre les parties avec les "
+        "médiateurs de la région.",
+        "pt": "Apoio à mediação: manter o diálogo entre as partes com os mediadores da região.",
+        "ar": "دعم الوساطة: مواصلة الحوار بين الأطراف بمساعدة وسطاء المنطقة.",
+    },
+    "response.high.2": {
+        "en": "Security: review the posture of regional and national forces around the hotspots.",
+        "fr": "Sécurité : réexaminer le dispositif des forces régionales et nationales "
+        "autour des points chauds.",
+        "pt": "Segurança: rever o dispositivo das forças regionais e nacionais em torno dos "
+        "pontos críticos.",
+        "ar": "الأمن: مراجعة انتشار القوات الإقليمية والوطنية حول بؤر التوتر.",
+    },
+    "response.calm.1": {
+        "en": "Monitoring: keep field monitors reporting weekly; no escalation is flagged.",
+        "fr": "Veille : maintenir les rapports hebdomadaires des moniteurs ; aucune escalade "
+        "n'est signalée.",
+        "pt": "Monitorização: manter os relatórios semanais dos monitores; nenhuma escalada "
+        "assinalada.",
+        "ar": "الرصد: مواصلة التقارير الأسبوعية للراصدين الميدانيين؛ لم يُرصد أي تصعيد.",
+    },
+    "response.calm.2": {
+        "en": "Structural prevention: support local peace infrastructure and dialogue.",
+        "fr": "Prévention structurelle : soutenir les infrastructures locales de paix et le "
+        "dialogue.",
+        "pt": "Prevenção estrutural: apoiar as infraestruturas locais de paz e o diálogo.",
+        "ar": "الوقاية الهيكلية: دعم البنى المحلية للسلام والحوار.",
+    },
+}
+
+# Response options per situation type: a short, fixed list the analyst then edits.
+RESPONSE_OPTIONS = {
+    "escalating": ["response.escalating.1", "response.escalating.2", "response.escalating.3"],
+    "high": ["response.high.1", "response.high.2"],
+    "calm": ["response.calm.1", "response.calm.2"],
+}
+
+
+def phrase(key: str, language: str, **values: Any) -> str:
+    """The phrase `key` in `language` (English when missing), with `values` filled in."""
+    forms = PHRASES[key]
+    text = forms.get(language) or forms["en"]
+    return text.format(**values) if values else text
+
+
+def direction(language: str) -> str:
+    """'rtl' for right-to-left languages, else 'ltr': the `dir` of a rendered product."""
+    return "rtl" if language in RTL_LANGUAGES else "ltr"
