@@ -125,3 +125,9 @@ def test_no_run_says_so(reference_geography) -> None:
     body = Client().get("/risk/").content.decode()
     assert "No analysis is available to you yet" in body
     assert Client().get("/risk/country/XXX/").status_code == 404
+
+
+def test_each_hotspot_links_to_the_events_of_its_window(runs, personas) -> None:
+    body = client_for(personas.public).get("/risk/?region=ECOWAS").content.decode()
+    # March 2014 ranked on January-March: the events browser opens on those three months.
+    assert "/?country=NGA&amp;date_from=2014-01-01&amp;date_to=2014-03-31" in body

@@ -21,6 +21,8 @@ def regional(request: HttpRequest) -> HttpResponse:
     overview = selectors.regional_overview(
         request.user, request.GET.get("region"), freq=request.GET.get("freq", "MS")
     )
+    for row in overview["rows"]:
+        row["events_url"] = _window_events_url(row["hotspot"], overview["freq"])
     markers = [
         {
             "name": row["hotspot"].area_name,
@@ -62,6 +64,18 @@ def country(request: HttpRequest, iso3: str) -> HttpResponse:
             "chart": _bar_chart(trend, escalated, iso3),
         },
     )
+
+
+def _window_events_url(hotspot: Any, freq: str) -> str:
+    """The events browser on the hotspot's country and ranking window (3 months or 4 weeks)."""
+    if freq == "W":
+        first = hotspot.period - dt.timedelta(weeks=3)
+        last = hotspot.period + dt.timedelta(days=6)
+    else:
+        month = hotspot.period.year * 12 + hotspot.period.month - 1 - 2  # two months before
+        first = dt.date(month // 12, month % 12 + 1, 1)
+        last = (hotspot.period + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return f"{reverse('web:events')}?country={hotspot.country_id}&date_from={first}&date_to={last}"
 
 
 def _bar_chart(trend: list[dict[str, Any]], escalated: set[str], iso3: str) -> dict[str, Any]:
