@@ -53,6 +53,9 @@ def test_products_command_writes_every_language_asked(
     ]
 
 
+# The worker closes its database connection when it stops, as a long-running process should:
+# the test must not run inside a transaction that the closing would break.
+@pytest.mark.django_db(transaction=True)
 def test_schedule_enqueues_the_task_which_writes_the_products(
     personas: Any, marked_events: MarkedEvents
 ) -> None:
