@@ -25,6 +25,7 @@ demo: setup
 ## run: setup, import the bundled sample, and serve the web app
 run: demo
 	@echo "Vigil is at http://$(HOST):$(PORT)/  (demo logins: demo / vigil-demo, demo-monitor / vigil-demo)"
+	@echo "Today's ECOWAS synopsis: http://$(HOST):$(PORT)/products/synopsis/ECOWAS/today/  Risk: http://$(HOST):$(PORT)/risk/"
 	$(BIN)/vigil runserver --noreload $(HOST):$(PORT)
 
 ## test: the whole suite on SQLite, then on PostgreSQL
