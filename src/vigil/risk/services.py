@@ -11,7 +11,6 @@ window and its backtest scores.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -46,8 +45,6 @@ from vigil.risk.models import (
     Hotspot,
 )
 from vigil.sharing.choices import TLP
-
-log = logging.getLogger(__name__)
 
 # Escalations flagged in this many months before the run's last month are stored: the
 # country page shows the recent history, not only the current month.
@@ -193,7 +190,9 @@ def _compute(
     step("forecasts")
 
     for level, panel in panels.items():
-        counts["area_risk"] += _store_area_risk(run, panel, level, month, forecasts[level], names)
+        counts["area_risk"] += _store_area_risk(
+            run, panel, level, month, forecasts[level], names, centroids
+        )
     step("area risk")
 
     scores = {level: detect_escalations(panel) for level, panel in panels.items()}
@@ -257,6 +256,7 @@ def _store_area_risk(
     month: pd.Timestamp,
     forecasts: pd.DataFrame,
     names: dict[str, str],
+    centroids: dict[str, tuple[float, float]],
 ) -> int:
     window = 3
     frame = panel.sort_values(["area", "period"])
@@ -274,7 +274,6 @@ def _store_area_risk(
         p_any = dict(zip(h1["area"], h1["p_any"], strict=True))
     current = current.assign(risk=current["area"].map(p_any))
     current = current.sort_values(["recent", "recent_events"], ascending=False, kind="stable")
-    centroids = _panelcentroids(current)
     rows = [
         AreaRisk(
             run=run,
@@ -295,16 +294,6 @@ def _store_area_risk(
     ]
     AreaRisk.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
-
-
-def _panelcentroids(frame: pd.DataFrame) -> dict[str, tuple[float, float]]:
-    if "latitude" not in frame:
-        return {}
-    return {
-        row.area: (float(row.latitude), float(row.longitude))
-        for row in frame.itertuples(index=False)
-        if not pd.isna(row.latitude)
-    }
 
 
 def _store_hotspots(
