@@ -312,7 +312,9 @@ class AccreditationScheme(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("Least % of funds that must come from members (AU ECOSOCC: 50)"),
+        help_text=_(
+            "Least share of funds, in percent, that must come from members (AU ECOSOCC: 50)"
+        ),
     )
     min_years_active = models.PositiveSmallIntegerField(null=True, blank=True)
     require_statutes = models.BooleanField(default=True)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.actors.choices import Role
 from vigil.actors.models import Organisation
@@ -107,7 +108,7 @@ def can_manage(actor: Any, alert: Alert) -> bool:
 def _require_manager(actor: Any, alert: Alert) -> None:
     if not can_manage(actor, alert):
         raise PermissionDenied(
-            "Only analysts and supervisors of the owning organisation may do this."
+            _("Only analysts and supervisors of the owning organisation may do this.")
         )
 
 
@@ -116,7 +117,7 @@ def author_organisation(actor: Any, organisation_id: int | None = None) -> int:
     organisations = alert_organisations(actor)
     if organisation_id is not None:
         if organisation_id not in organisations and not getattr(actor, "is_superuser", False):
-            raise PermissionDenied("You are not an analyst or supervisor of this organisation.")
+            raise PermissionDenied(_("You are not an analyst or supervisor of this organisation."))
         return organisation_id
     if len(organisations) != 1:
         raise ValidationError(

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.actors.choices import Role
 from vigil.events.choices import EventKind, LinkRule, Source, VerificationStatus
@@ -76,7 +77,7 @@ def monitor_organisation(user: Any, organisation_id: int | None = None) -> int:
     organisations = organisations_with_role(user, (Role.MONITOR,))
     if organisation_id is not None:
         if organisation_id not in organisations:
-            raise PermissionDenied("You are not a monitor of this organisation.")
+            raise PermissionDenied(_("You are not a monitor of this organisation."))
         return organisation_id
     if len(organisations) != 1:
         raise ValidationError(
@@ -185,7 +186,12 @@ def _attach(report: FieldReport, upload: UploadedFile) -> Attachment:
 
 def _move(report: FieldReport, *, to: str, actor: Any, reason: str = "") -> FieldReport:
     if (report.status, to) not in REVIEW_TRANSITIONS:
-        raise ValidationError({"status": f"A {report.status} report cannot become {to}."})
+        raise ValidationError(
+            {
+                "status": _("A %(status)s report cannot become %(to)s.")
+                % {"status": report.status, "to": to}
+            }
+        )
     ReportTransition.objects.create(
         report=report, from_status=report.status, to_status=to, actor=actor, reason=reason
     )
@@ -201,7 +207,7 @@ def can_review(user: Any, report: FieldReport) -> bool:
 
 def _require_reviewer(user: Any, report: FieldReport) -> None:
     if not can_review(user, report):
-        raise PermissionDenied("Only analysts of the owning organisation review this report.")
+        raise PermissionDenied(_("Only analysts of the owning organisation review this report."))
 
 
 @transaction.atomic
@@ -216,7 +222,7 @@ def request_more_information(*, report: FieldReport, actor: Any, reason: str) ->
     """Send a report back to its monitor with a question; it can be amended and resubmitted."""
     _require_reviewer(actor, report)
     if not reason.strip():
-        raise ValidationError({"reason": "Say what information is needed."})
+        raise ValidationError({"reason": _("Say what information is needed.")})
     return _move(report, to=ReviewStatus.NEEDS_INFO, actor=actor, reason=reason)
 
 
@@ -225,7 +231,7 @@ def reject_report(*, report: FieldReport, actor: Any, reason: str) -> FieldRepor
     """Refuse a report. It stays on record with the reason; it never becomes an event."""
     _require_reviewer(actor, report)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the report is rejected."})
+        raise ValidationError({"reason": _("Say why the report is rejected.")})
     return _move(report, to=ReviewStatus.REJECTED, actor=actor, reason=reason)
 
 
@@ -233,7 +239,7 @@ def reject_report(*, report: FieldReport, actor: Any, reason: str) -> FieldRepor
 def resubmit_report(*, report: FieldReport, actor: Any, data: ReportInput) -> FieldReport:
     """The monitor amends a report sent back for more information and submits it again."""
     if report.monitor_id != actor.pk:
-        raise PermissionDenied("Only the monitor who filed a report amends it.")
+        raise PermissionDenied(_("Only the monitor who filed a report amends it."))
     validate_report_input(data)
     for name, value in data.fields().items():
         setattr(report, name, value)
@@ -254,7 +260,9 @@ def verify_report(
     or, when it describes an event already in the store, is linked to that event."""
     _require_reviewer(actor, report)
     if report.status in FINAL_STATUSES:
-        raise ValidationError({"status": f"This report is already {report.status}."})
+        raise ValidationError(
+            {"status": _("This report is already %(status)s.") % {"status": report.status}}
+        )
     report.reliability = reliability
     event = Event.objects.create(
         source=Source.FIELD_REPORT,
@@ -325,11 +333,11 @@ def decide_report(
         return reject_report(report=report, actor=actor, reason=reason)
     if to == ReviewStatus.VERIFIED:
         if not reliability:
-            raise ValidationError({"reliability": "Grade the source (A–F) to verify."})
+            raise ValidationError({"reliability": _("Grade the source (A–F) to verify.")})
         from vigil.events.selectors import event_for
 
         link_to = event_for(actor, link_to_id) if link_to_id else None
         return verify_report(
             report=report, actor=actor, reliability=reliability, link_to=link_to, reason=reason
         )
-    raise ValidationError({"to": f"Unknown decision {to!r}."})
+    raise ValidationError({"to": _("Unknown decision %(to)r.") % {"to": to}})

@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.fieldreports.choices import FINAL_STATUSES, REVIEW_TRANSITIONS, Channel, ReviewStatus
 from vigil.fieldreports.services import REVIEWER_ROLES, monitor_organisation
@@ -288,7 +289,9 @@ def _resolve_set(indicator_set: IndicatorSet | str) -> IndicatorSet:
         return indicator_set
     found = IndicatorSet.objects.filter(code=indicator_set).first()
     if found is None:
-        raise ValidationError({"indicator_set": f"No indicator set {indicator_set!r}."})
+        raise ValidationError(
+            {"indicator_set": _("No indicator set %(code)r.") % {"code": indicator_set}}
+        )
     return found
 
 
@@ -447,7 +450,12 @@ def _lock_status(observation: Observation) -> None:
 
 def _move(observation: Observation, *, to: str, actor: Any, reason: str = "") -> Observation:
     if (observation.status, to) not in REVIEW_TRANSITIONS:
-        raise ValidationError({"status": f"A {observation.status} observation cannot become {to}."})
+        raise ValidationError(
+            {
+                "status": _("A %(status)s observation cannot become %(to)s.")
+                % {"status": observation.status, "to": to}
+            }
+        )
     ObservationTransition.objects.create(
         observation=observation,
         from_status=observation.status,
@@ -467,16 +475,23 @@ def decide_observation(
     """A reviewer takes an observation into review, verifies it, rejects it, or sends it back
     to its monitor for more information. Rejected observations stay on record."""
     if not can_review(actor, observation):
-        raise PermissionDenied("Only analysts of the owning organisation review this observation.")
+        raise PermissionDenied(
+            _("Only analysts of the owning organisation review this observation.")
+        )
     if to not in DECISIONS:
-        raise ValidationError({"to": f"Unknown decision {to!r}."})
+        raise ValidationError({"to": _("Unknown decision %(to)r.") % {"to": to}})
     _lock_status(observation)
     if observation.status in FINAL_STATUSES:
-        raise ValidationError({"status": f"This observation is already {observation.status}."})
+        raise ValidationError(
+            {
+                "status": _("This observation is already %(status)s.")
+                % {"status": observation.status}
+            }
+        )
     if to == ReviewStatus.NEEDS_INFO and not reason.strip():
-        raise ValidationError({"reason": "Say what information is needed."})
+        raise ValidationError({"reason": _("Say what information is needed.")})
     if to == ReviewStatus.REJECTED and not reason.strip():
-        raise ValidationError({"reason": "Say why the observation is rejected."})
+        raise ValidationError({"reason": _("Say why the observation is rejected.")})
     return _move(observation, to=to, actor=actor, reason=reason.strip())
 
 
@@ -495,7 +510,7 @@ def resubmit_observation(
     their value. `notes`, when given, replaces the overall notes.
     """
     if observation.monitor_id != actor.pk:
-        raise PermissionDenied("Only the monitor who filed an observation amends it.")
+        raise PermissionDenied(_("Only the monitor who filed an observation amends it."))
     _lock_status(observation)
     if observation.status != ReviewStatus.NEEDS_INFO:
         raise ValidationError(

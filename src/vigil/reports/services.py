@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from vigil.actors.choices import Role
 from vigil.geo.selectors import regions_with_members
@@ -71,7 +72,7 @@ def _require_author(actor: Any, owner_id: int) -> None:
     if actor is None or getattr(actor, "is_superuser", False):
         return
     if owner_id not in organisations_with_role(actor, AUTHOR_ROLES):
-        raise PermissionDenied("Only analysts of the owning organisation write its products.")
+        raise PermissionDenied(_("Only analysts of the owning organisation write its products."))
 
 
 def _validate(language: str, mark: str) -> None:
@@ -438,7 +439,7 @@ def _move(product: Product, *, to: str, actor: Any, note: str = "") -> Product:
 def review_product(*, product: Product, actor: Any, note: str = "") -> Product:
     """Mark a draft as reviewed by someone other than its author."""
     if not can_review(actor, product):
-        raise PermissionDenied("Another analyst or a supervisor of the owner reviews this.")
+        raise PermissionDenied(_("Another analyst or a supervisor of the owner reviews this."))
     return _move(product, to=ProductStatus.REVIEWED, actor=actor, note=note)
 
 
@@ -446,7 +447,7 @@ def review_product(*, product: Product, actor: Any, note: str = "") -> Product:
 def publish_product(*, product: Product, actor: Any, note: str = "") -> Product:
     """Publish a reviewed product: from now on it no longer changes."""
     if not can_publish(actor, product):
-        raise PermissionDenied("Only analysts or supervisors of the owner publish this.")
+        raise PermissionDenied(_("Only analysts or supervisors of the owner publish this."))
     product = _move(product, to=ProductStatus.PUBLISHED, actor=actor, note=note)
     announce_product(product)
     return product
@@ -480,7 +481,7 @@ def announce_product(product: Product) -> None:
 def reopen_product(*, product: Product, actor: Any, note: str) -> Product:
     """Send a reviewed product back to draft, with the reason."""
     if not can_review(actor, product) and not can_publish(actor, product):
-        raise PermissionDenied("Only analysts or supervisors of the owner reopen this.")
+        raise PermissionDenied(_("Only analysts or supervisors of the owner reopen this."))
     if not note.strip():
         raise ValidationError({"note": "Say why the product goes back to draft."})
     return _move(product, to=ProductStatus.DRAFT, actor=actor, note=note)

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.actors.choices import Role
 from vigil.actors.models import Organisation
@@ -84,7 +85,7 @@ def can_record_action(user: Any, alert: Alert, responder_id: int | None = None) 
 def _require_manager(user: Any, alert: Alert) -> None:
     if not (can_manage_response(user, alert) and may_see_alert(user, alert)):
         raise PermissionDenied(
-            "Only analysts, supervisors and decision makers of the alert's organisation do this."
+            _("Only analysts, supervisors and decision makers of the alert's organisation do this.")
         )
 
 
@@ -245,8 +246,10 @@ def record_action(
     """
     if not can_record_action(actor, alert, responder.pk):
         raise PermissionDenied(
-            "Only the alert's analysts and decision makers, or people of an assigned "
-            "responder acting for it, record its actions."
+            _(
+                "Only the alert's analysts and decision makers, or people of an assigned "
+                "responder acting for it, record its actions."
+            )
         )
     errors: dict[str, str] = {}
     if alert.issued_at is None:
@@ -301,7 +304,7 @@ def change_action_status(
     # Lock the row: two people closing the same action must not both move it.
     action = ResponseAction.objects.select_for_update().select_related("alert").get(pk=action.pk)
     if not can_record_action(actor, action.alert, action.responder_id):
-        raise PermissionDenied("You do not record actions for this responder.")
+        raise PermissionDenied(_("You do not record actions for this responder."))
     on = on or timezone.localdate()
     errors: dict[str, str] = {}
     if (action.status, to) not in ACTION_TRANSITIONS:

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.actors.models import Organisation
 from vigil.geo.models import Country, RegionalOrganisation
@@ -77,7 +78,7 @@ def _log(
 
 def _require_manager(actor: Any, roster: Roster) -> None:
     if not policy.can_manage(actor, roster):
-        raise PermissionDenied("Only the roster's managers change it.")
+        raise PermissionDenied(_("Only the roster's managers change it."))
 
 
 # --- configuration ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.sharing.choices import TLP
 from vigil.sharing.models import Share
@@ -30,7 +31,7 @@ def share_record(*, record: Model, actor: Any, organisation: Any = None, user: A
     those are refused rather than silently recorded.
     """
     if not can_share(actor, record):
-        raise PermissionDenied("Only the owning organisation shares this record.")
+        raise PermissionDenied(_("Only the owning organisation shares this record."))
     tlp = record.tlp  # type: ignore[attr-defined]
     if (organisation is None) == (user is None):
         raise ValidationError({"recipient": "Share with one organisation or one person."})
@@ -63,7 +64,7 @@ def share_record(*, record: Model, actor: Any, organisation: Any = None, user: A
 def revoke_share(*, share: Share, actor: Any) -> Share:
     """End a share. The row stays, with when it ended, as the record of who could see what."""
     if not can_share(actor, share.content_object):
-        raise PermissionDenied("Only the owning organisation revokes its shares.")
+        raise PermissionDenied(_("Only the owning organisation revokes its shares."))
     if share.revoked_at is None:
         share.revoked_at = timezone.now()
         share.revoked_by = actor

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('is_open', models.BooleanField(default=True, help_text='Accepting applications')),
-                ('min_member_funding_share', models.DecimalField(blank=True, decimal_places=2, help_text='Least % of funds that must come from members (AU ECOSOCC: 50)', max_digits=5, null=True)),
+                ('min_member_funding_share', models.DecimalField(blank=True, decimal_places=2, help_text='Least share of funds, in percent, that must come from members (AU ECOSOCC: 50)', max_digits=5, null=True)),
                 ('min_years_active', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('require_statutes', models.BooleanField(default=True)),
                 ('require_governance', models.BooleanField(default=True)),
