@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import joblib
-import numpy as np
 import pandas as pd
 from django.conf import settings
 from threadpoolctl import threadpool_limits
 
 from vigil.analytics.conflict_years import ACD_FILE, load_country_year_panel
 from vigil.analytics.forecast import (
+    SAMPLE_COLUMNS,
+    SAMPLE_LEVELS,
     ConflictYearForecaster,
     ViolenceMonthForecaster,
     build_violence_panel,
@@ -76,7 +77,7 @@ def store_month_forecasts(
         model, version = fit.model, _model_version(fit, level, horizon)
         predicted = model.predict(origin)
         target = (month + pd.DateOffset(months=horizon)).date()
-        quantile_columns = [c for c in predicted.columns if c.startswith("s")]
+        quantile_columns = list(SAMPLE_COLUMNS)
         for area, p in zip(origin["area"], predicted.itertuples(index=False), strict=True):
             samples = [getattr(p, c) for c in quantile_columns]
             rows.append(
@@ -96,7 +97,7 @@ def store_month_forecasts(
                     upper80=float(p.upper80),
                     quantiles={
                         f"{level_:.4f}": round(float(value), 2)
-                        for level_, value in zip(_SAMPLE_LEVELS, samples, strict=True)
+                        for level_, value in zip(SAMPLE_LEVELS, samples, strict=True)
                     },
                 )
             )
@@ -116,9 +117,6 @@ def store_month_forecasts(
         else pd.DataFrame(columns=["area", "horizon", "p_any"])
     )
     return frame, len(rows)
-
-
-_SAMPLE_LEVELS = (np.arange(40) + 0.5) / 40
 
 
 def store_conflict_forecasts(
