@@ -80,7 +80,11 @@ class TestRegistry:
 class TestBestPlaced:
     def test_ranks_by_mandate_presence_capacity_and_language(self, registry):
         result = selectors.best_placed(
-            theme="mediation", countries=[], admin_area_id=registry["kano"].pk, languages=["ha"]
+            reader=None,
+            theme="mediation",
+            countries=[],
+            admin_area_id=registry["kano"].pk,
+            languages=["ha"],
         )
 
         assert [p.name for p in result.placements][:2] == ["Kano Peace Network", "Accra Rights"]
@@ -88,20 +92,12 @@ class TestBestPlaced:
         top = result.placements[0]
         assert {c.name: c.score for c in top.components}["presence"] == 1.0
 
-    def test_track_record_is_unknown_without_the_response_loop(self, registry):
-        result = selectors.best_placed(theme="mediation", countries=["NGA"])
-        try:
-            import vigil.responses.selectors  # noqa: F401
-        except ImportError:
-            assert result.track_records_available is False
-            for placement in result.placements:
-                track = next(c for c in placement.components if c.name == "track_record")
-                assert track.score is None
-        else:
-            assert result.track_records_available is True
+    def test_track_records_come_from_the_response_loop(self, registry):
+        result = selectors.best_placed(reader=None, theme="mediation", countries=["NGA"])
+        assert result.track_records_available is True
 
     def test_organisations_with_neither_mandate_nor_presence_are_not_ranked(self, registry):
-        result = selectors.best_placed(theme="security", countries=["GHA"])
+        result = selectors.best_placed(reader=None, theme="security", countries=["GHA"])
         assert [p.name for p in result.placements] == ["Accra Rights"]
 
 
@@ -228,7 +224,7 @@ class TestBestPlacedForAnAlert:
         countries, headline = selectors.alert_area(personas.analyst, alert.pk)
 
         assert (countries, headline) == (["NGA"], "Farmer-herder clashes")
-        ranked = selectors.best_placed(theme="mediation", countries=countries)
+        ranked = selectors.best_placed(reader=None, theme="mediation", countries=countries)
         assert ranked.placements[0].name == "Kano Peace Network"
 
     def test_an_alert_the_reader_may_not_see_is_404(self, registry, personas):

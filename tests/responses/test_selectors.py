@@ -126,7 +126,9 @@ def test_the_assigned_responder_sees_what_was_shared_with_it(personas, responder
 
 
 def test_track_records_count_actions_completions_outcomes_and_speed(personas, recorded) -> None:
-    records = selectors.track_records([personas.wanep.pk, personas.ecowas.pk, personas.igad.pk])
+    records = selectors.track_records(
+        [personas.wanep.pk, personas.ecowas.pk, personas.igad.pk], user=personas.admin
+    )
     wanep = records[personas.wanep.pk]
     # started: fast, slow, fresh (the planned one is not taken yet); done: fast; positive: fast
     assert (wanep.actions_taken, wanep.actions_completed, wanep.positive_outcomes) == (3, 1, 1)
@@ -149,6 +151,6 @@ def test_an_action_assessment_outranks_the_alerts(personas, responder, recorded)
                    evidence="Clashes went on.")  # fmt: skip
     assess_outcome(alert=recorded["slow"], actor=personas.analyst, effect=Effect.LIMITED,
                    evidence="This dialogue calmed one ward.", action=slow)  # fmt: skip
-    records = selectors.track_records([personas.wanep.pk, personas.ecowas.pk])
+    records = selectors.track_records([personas.wanep.pk, personas.ecowas.pk], user=personas.admin)
     assert records[personas.wanep.pk].positive_outcomes == 2  # fast, and slow's own
     assert records[personas.ecowas.pk].positive_outcomes == 0  # the alert's "none"

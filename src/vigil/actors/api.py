@@ -256,6 +256,7 @@ def best_placed(request: HttpRequest, query: Query[BestPlacedQuery]) -> object:
     if not countries and not query.admin_area:
         raise ValidationError({"country": "Give a country, an admin area or an alert."})
     result = selectors.best_placed(
+        reader=request.user,
         theme=query.theme,
         countries=countries,
         admin_area_id=query.admin_area,

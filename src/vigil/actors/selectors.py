@@ -174,15 +174,16 @@ class BestPlaced:
     organisations: dict[int, Organisation]
 
 
-def track_records_of(organisation_ids: list[int]) -> tuple[bool, dict[int, placement.Record]]:
-    """Track records from the response loop, if that app provides them."""
-    try:
-        from vigil.responses.selectors import track_records  # type: ignore[import-not-found]
-    except ImportError:
-        return False, {}
+def track_records_of(
+    organisation_ids: list[int], reader: Any
+) -> tuple[bool, dict[int, placement.Record]]:
+    """Track records from the response loop, counted over the alerts `reader` may see: a
+    count of actions on an AMBER alert says something about that alert too."""
+    from vigil.responses.selectors import track_records
+
     return True, {
         org_id: placement.record_from(value)
-        for org_id, value in track_records(organisation_ids).items()
+        for org_id, value in track_records(organisation_ids, user=reader).items()
     }
 
 
@@ -207,6 +208,7 @@ def _area_chain(admin_area: AdminArea | None) -> tuple[int, ...]:
 
 def best_placed(
     *,
+    reader: Any,
     theme: str,
     countries: list[str],
     admin_area_id: int | None = None,
@@ -246,7 +248,7 @@ def best_placed(
         )
         .distinct()
     )
-    available, records = track_records_of([o.pk for o in organisations])
+    available, records = track_records_of([o.pk for o in organisations], reader)
     candidates = [
         placement.Candidate(
             organisation_id=o.pk,

@@ -216,6 +216,7 @@ def best_placed(request: HttpRequest) -> HttpResponse:
             alert_countries, headline = selectors.alert_area(request.user, data["alert"])
             countries = sorted({*countries, *alert_countries})
         result = selectors.best_placed(
+            reader=request.user,
             theme=data["theme"],
             countries=countries,
             admin_area_id=data.get("admin_area"),

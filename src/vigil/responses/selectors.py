@@ -328,18 +328,14 @@ def regions_with_alerts(user: Any) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- track records
 
 
-def track_records(
-    organisation_ids: Iterable[int], *, user: Any = None
-) -> dict[int, metrics.TrackRecord]:
+def track_records(organisation_ids: Iterable[int], *, user: Any) -> dict[int, metrics.TrackRecord]:
     """Each organisation's record as a responder: actions taken (started), completed, with
-    a positive assessed outcome, and median days from warning to its first action.
-
-    Only counts leave this function, so by default it reads every alert (the registry ranks
-    organisations for anyone who may see the registry); pass `user` to count only the alerts
-    that person may see.
+    a positive assessed outcome, and median days from warning to its first action —
+    counted over the alerts `user` may see, because even a count of actions on an AMBER
+    alert tells something about it.
     """
     ids = sorted(set(organisation_ids))
-    alerts = Alert.objects.all() if user is None else alerts_visible_to(user)
+    alerts = alerts_visible_to(user)
     actions = list(
         ResponseAction.objects.filter(
             responder_id__in=ids, alert__in=alerts.values("pk")
