@@ -16,8 +16,16 @@ No leakage. Every feature of period *t* uses events dated up to the end of *t* o
   the period starts (an election announced after *t* should not be in the calendar used
   to backtest *t*; the shipped calendar lists dates that were fixed well ahead).
 
-An event belongs to the period of its ``date_start``. At the ``admin1`` level, events
-without an admin1 are left out (they still count at the country level).
+An event belongs to the period of its ``date_start`` when its whole span lies in that
+period and its date precision allows it (``vigil.analytics.precision``); year-precision
+events and events spanning periods are counted apart, in ``imprecise_events`` and
+``imprecise_fatalities`` of the period where they end. At the ``admin1`` level, events
+without an admin1, or located only to the country, are left out (they still count at the
+country level).
+
+No data is not zero. Given a coverage frame (``vigil.analytics.coverage``), cells that no
+counting source covers are marked ``covered = False`` and their counts are missing (NaN),
+never 0; rolling sums skip them.
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from vigil.analytics.coverage import covered as covered_cells
+from vigil.analytics.precision import admin1_known, countable
 from vigil.analytics.ucdp import normalise_admin1
 
 __all__ = [
@@ -41,6 +51,7 @@ __all__ = [
     "build_panel",
     "load_elections",
     "neighbours_from_centroids",
+    "period_end",
     "period_floor",
     "period_range",
 ]
@@ -76,6 +87,16 @@ def period_floor(dates: pd.Series, freq: Freq) -> pd.Series:
     raise ValueError(f"freq must be 'D', 'W' or 'MS', not {freq!r}")
 
 
+def period_end(starts: pd.Series, freq: Freq) -> pd.Series:
+    """Last day of each period starting at `starts`."""
+    starts = pd.to_datetime(starts).astype("datetime64[ns]")
+    if freq == "D":
+        return starts
+    if freq == "W":
+        return starts + pd.Timedelta(days=6)
+    return (starts + pd.offsets.MonthEnd(0)).astype("datetime64[ns]")
+
+
 def period_range(start: pd.Timestamp, end: pd.Timestamp, freq: Freq) -> pd.DatetimeIndex:
     """Every period start from the period containing ``start`` to the one containing
     ``end``."""
@@ -95,7 +116,7 @@ def area_key(events: pd.DataFrame, level: Level) -> pd.Series:
     if level == "admin1":
         admin1 = events["admin1"]
         key = events["country"].astype("str") + "/" + admin1.astype("str")
-        return key.where(admin1.notna() & events["country"].notna())
+        return key.where(admin1_known(events) & events["country"].notna())
     raise ValueError(f"level must be 'country' or 'admin1', not {level!r}")
 
 
@@ -246,6 +267,7 @@ def build_panel(
     observations: pd.DataFrame | None = None,
     neighbours: Mapping[str, Sequence[str]] | None = None,
     windows: Iterable[int] = ROLLING_WINDOWS,
+    coverage: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """A complete area x period panel from a canonical events frame.
 
@@ -258,14 +280,23 @@ def build_panel(
     the last 3 periods minus over the last 12), periods_since_fatal (0 in a fatal period,
     missing before the area's first fatal period), and when given: spatial_lag_events /
     spatial_lag_fatalities (neighbours' mean in the previous period), election covariates,
-    obs_<indicator>.
+    obs_<indicator>; imprecise_events / imprecise_fatalities (events left out of the
+    counts for their date precision, in the period where they end); covered (False where
+    no counting source of ``coverage`` spans the period: the counts there are NaN).
     """
     windows = tuple(sorted(set(windows)))
     frame = events.loc[:, ["country", "admin1", "date_start", "category", "violence_type"]].copy()
     frame["fatalities"] = pd.to_numeric(events["fatalities"], errors="coerce").fillna(0)
     frame["area"] = area_key(events, level)
+    frame["countable"] = countable(events, freq) if len(events) else pd.Series(dtype=bool)
+    end_dates = events["date_end"] if "date_end" in events else events["date_start"]
+    frame["date_end"] = pd.to_datetime(end_dates).astype("datetime64[ns]")
     frame = frame.dropna(subset=["area", "date_start"])
     frame["period"] = period_floor(frame["date_start"], freq)
+    # Imprecise events belong to no single period: they are shown where they end.
+    frame["period"] = frame["period"].where(
+        frame["countable"], period_floor(frame["date_end"].fillna(frame["date_start"]), freq)
+    )
 
     start_p = period_floor(pd.Series([pd.Timestamp(start)]), freq).iloc[0] if start else None
     end_p = period_floor(pd.Series([pd.Timestamp(end)]), freq).iloc[0] if end else None
@@ -294,6 +325,11 @@ def build_panel(
     # Counts and fatalities: total, by category, by violence type.
     frame["events"] = 1
     keys = ["area", "period"]
+    imprecise = frame.loc[~frame["countable"]].groupby(keys)
+    imprecise_counts = imprecise.agg(
+        imprecise_events=("events", "sum"), imprecise_fatalities=("fatalities", "sum")
+    )
+    frame = frame.loc[frame["countable"]]
     agg = frame.groupby(keys).agg(events=("events", "sum"), fatalities=("fatalities", "sum"))
     for cat in CATEGORIES:
         sub = frame.loc[frame["category"] == cat].groupby(keys)
@@ -306,26 +342,37 @@ def build_panel(
     panel = grid.merge(agg.reset_index(), on=keys, how="left")
     count_cols = list(agg.columns)
     panel[count_cols] = panel[count_cols].fillna(0).astype("int64")
+    panel = panel.merge(imprecise_counts.reset_index(), on=keys, how="left")
+    extra = ["imprecise_events", "imprecise_fatalities"]
+    panel[extra] = panel[extra].fillna(0).astype("int64")
     head = _empty_panel_columns(level)[:-2]
     panel = panel.loc[:, head + [c for c in panel.columns if c not in head]]
     panel = panel.sort_values(keys, kind="stable").reset_index(drop=True)
+    if coverage is not None:
+        ends = period_end(panel["period"], freq)
+        panel["covered"] = covered_cells(coverage, panel["country"], panel["period"], ends)
+        if not panel["covered"].all():
+            missing = ~panel["covered"]
+            panel[count_cols] = panel[count_cols].astype("float64")
+            panel.loc[missing, count_cols] = np.nan
+    else:
+        panel["covered"] = True
 
     # Rolling windows, trend and time since the last fatal period (past and present only).
     by_area = panel.groupby("area", sort=False)
+    missing = ~panel["covered"]
     for w in windows:
         for col in ("events", "fatalities"):
-            panel[f"{col}_sum{w}"] = (
-                by_area[col]
-                .rolling(w, min_periods=1)
-                .sum()
-                .reset_index(level=0, drop=True)
-                .astype("int64")
-            )
+            rolled = by_area[col].rolling(w, min_periods=1).sum().reset_index(level=0, drop=True)
+            if missing.any():
+                panel[f"{col}_sum{w}"] = rolled.where(~missing)
+            else:
+                panel[f"{col}_sum{w}"] = rolled.astype("int64")
     log_f = np.log1p(panel["fatalities"])
     short = log_f.groupby(panel["area"]).rolling(3, min_periods=1).mean().droplevel(0)
     long = log_f.groupby(panel["area"]).rolling(12, min_periods=1).mean().droplevel(0)
-    panel["trend"] = (short - long).astype("float64")
-    panel["periods_since_fatal"] = _periods_since(panel, panel["fatalities"] > 0)
+    panel["trend"] = (short - long).astype("float64").where(~missing)
+    panel["periods_since_fatal"] = _periods_since(panel, panel["fatalities"] > 0).where(~missing)
 
     if neighbours is not None:
         panel = _add_spatial_lags(panel, neighbours)

@@ -22,6 +22,9 @@ Canonical events frame (one row per event)::
     fatalities       int64           UCDP best
     fatalities_low   int64
     fatalities_high  int64
+    date_precision   int64           UCDP date_prec 1 (day) .. 5 (year); 1 when absent
+    geo_precision    int64           UCDP where_prec 1 (exact) .. 7 (international);
+                                     missing -> 1
 
 Fatalities are kept as published: GED has a few rows (1-2%) where low > high or best
 lies outside [low, high]; consumers that need an ordered triple should sort it themselves.
@@ -65,6 +68,8 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "fatalities",
     "fatalities_low",
     "fatalities_high",
+    "date_precision",
+    "geo_precision",
 )
 
 CATEGORY_BY_VIOLENCE_TYPE: Mapping[int, str] = {
@@ -234,6 +239,11 @@ def ucdp_to_events(raw: pd.DataFrame) -> pd.DataFrame:
     if "iso3" in frame.columns:  # HDX layout carries it directly
         country = country.fillna(frame["iso3"])
 
+    def precision(column: str) -> pd.Series:
+        if column not in frame.columns:
+            return pd.Series(1, index=frame.index, dtype="int64")
+        return pd.to_numeric(frame[column], errors="coerce").fillna(1).astype("int64")
+
     admin1 = frame["adm_1"].map(normalise_admin1) if "adm_1" in frame.columns else None
     admin2 = frame["adm_2"].map(_normalise_admin2) if "adm_2" in frame.columns else None
 
@@ -253,6 +263,8 @@ def ucdp_to_events(raw: pd.DataFrame) -> pd.DataFrame:
             "fatalities": best,
             "fatalities_low": low,
             "fatalities_high": high,
+            "date_precision": precision("date_prec"),
+            "geo_precision": precision("where_prec"),
         },
         index=frame.index,
     )

@@ -166,3 +166,55 @@ class EventLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.undone_at is None
+
+
+class SourceCoverage(ProtectedModel):
+    """What one release of one source covers in one country (or everywhere): the days on
+    which its silence means "nothing happened" rather than "nobody looked".
+
+    Derived at import from the file itself (`events.services.coverage`); an analyst may
+    correct it, and a correction survives later imports (the derived span is kept beside
+    it). Panels mark every area-period no counting source covers as missing, never zero.
+    """
+
+    class Kind(models.TextChoices):
+        EVENTS = "events", "Counts events and deaths"
+        SIGNAL = "signal", "Media signal (never counts as coverage)"
+
+    source = models.CharField(max_length=20, choices=Source.choices)
+    release = models.CharField(max_length=60, help_text="Release or extract, e.g. 24.1")
+    # ISO 3166-1 alpha-3, or "*" for a global release, which covers every country.
+    country = models.CharField(max_length=3, db_index=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.EVENTS)
+    first_date = models.DateField()
+    last_date = models.DateField()
+    derived_first = models.DateField(help_text="What the imports derived, before corrections")
+    derived_last = models.DateField()
+    import_run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["country", "source", "-last_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "release", "country"],
+                name="coverage_unique_source_release_country",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(last_date__gte=models.F("first_date")),
+                name="coverage_dates_ordered",
+                violation_error_message="Coverage cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = "all countries" if self.country == "*" else self.country
+        return f"{self.source} {self.release} {where}: {self.first_date} to {self.last_date}"

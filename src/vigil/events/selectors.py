@@ -12,7 +12,7 @@ from django.db.models.functions import TruncDay, TruncMonth, TruncWeek, TruncYea
 from django.http import Http404
 
 from vigil.events.choices import Category, Source
-from vigil.events.models import Event, EventLink
+from vigil.events.models import Event, EventLink, SourceCoverage
 from vigil.geo.models import RegionMembership
 from vigil.sharing.policy import visible, visible_to_organisation
 
@@ -257,6 +257,8 @@ FRAME_COLUMNS = {
     "fatalities": "fatalities_best",
     "fatalities_low": "fatalities_low",
     "fatalities_high": "fatalities_high",
+    "date_precision": "date_precision",
+    "geo_precision": "geo_precision",
 }
 
 
@@ -305,3 +307,34 @@ def events_frame(queryset: QuerySet[Event]) -> Any:
         frame[column] = frame[column].fillna(0).astype("int64")
     frame["event_id"] = frame["event_id"].astype(str)
     return frame
+
+
+def coverage_visible_to(user: Any) -> QuerySet[SourceCoverage]:
+    """The coverage records `user` may see (public datasets' coverage is CLEAR)."""
+    return visible(SourceCoverage.objects.all(), user)
+
+
+def coverage_for(user: Any, pk: int) -> SourceCoverage:
+    """One coverage record, or 404 whether it is missing or not the reader's to see."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(coverage_visible_to(user), pk=pk)
+
+
+def coverage_frame_for_audience(organisation_id: int | None) -> Any:
+    """The coverage an audience's analysis rests on, as `vigil.analytics.coverage` frames
+    it: the community's, or one organisation's (its own corrections and AMBER records)."""
+    from vigil.analytics.coverage import coverage_frame
+
+    queryset = visible_to_organisation(SourceCoverage.objects.all(), organisation_id)
+    return coverage_frame(
+        {
+            "source": row.source,
+            "release": row.release,
+            "country": row.country,
+            "first": row.first_date,
+            "last": row.last_date,
+            "kind": row.kind,
+        }
+        for row in queryset
+    )

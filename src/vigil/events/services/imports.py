@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from vigil.actors.services import ensure_data_publisher
+from vigil.analytics.coverage import Scope
 from vigil.events.choices import ImportStatus
 from vigil.events.importers import IMPORTERS
 from vigil.events.importers.base import EVENT_COLUMNS, Conversion, GeoLookup, Importer
@@ -32,6 +33,7 @@ from vigil.events.importers.fields import RowError
 from vigil.events.importers.reading import RawTable
 from vigil.events.models import Event, ImportRun
 from vigil.events.services.bulk import insert_events
+from vigil.events.services.coverage import record_coverage
 from vigil.geo.models import AdminArea
 from vigil.geo.services import get_or_create_admin_area
 from vigil.sharing.choices import TLP
@@ -80,6 +82,8 @@ class ImportReport:
     rejects_path: str | None = None
     run_id: int | None = None
     seconds: float = 0.0
+    # What the file covers, as recorded (`events.services.coverage`).
+    coverage: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         text = (
@@ -121,6 +125,7 @@ def import_events(
     skip_invalid: bool = False,
     rejects_path: Path | str | None = None,
     progress: Progress | None = None,
+    coverage_scope: Scope = "auto",
 ) -> ImportReport:
     """Import one file of one source. Raises ImportRejected (nothing committed) on bad rows
     unless `skip_invalid`, and ImportFileError when the file as a whole cannot be read."""
@@ -181,6 +186,17 @@ def import_events(
         report.new = int(is_new.sum())
         report.changed = int((~is_new).sum())
         _write(good[is_new], good[~is_new], known_pk, progress=progress)
+        report.coverage = [
+            str(c)
+            for c in record_coverage(
+                events=good,
+                source=importer.source,
+                file_name=path.name,
+                import_run=run,
+                owner_id=owner.pk,
+                scope=coverage_scope,
+            )
+        ]
         if len(good) >= STATISTICS_THRESHOLD:
             _refresh_statistics()
         if bad:

@@ -50,6 +50,13 @@ class Command(BaseCommand):
             "--rejects", help="where to write rejects (default: ./<file name>.rejects.csv)"
         )
         parser.add_argument(
+            "--coverage",
+            choices=["auto", "countries", "global", "none"],
+            default="auto",
+            help="what the file covers: auto (one country: that country; 100 or more: every "
+            "country), countries (each country it holds), global, or none (a sample)",
+        )
+        parser.add_argument(
             "--no-link", action="store_true", help="do not link duplicates across sources"
         )
 
@@ -61,6 +68,7 @@ class Command(BaseCommand):
                 skip_invalid=options["skip_invalid"],
                 rejects_path=options["rejects"],
                 progress=TerminalProgress(sys.stderr),
+                coverage_scope=options["coverage"],
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
@@ -74,6 +82,8 @@ class Command(BaseCommand):
         for error in report.errors:
             self.stderr.write(f"rejected: {error}")
         self.stdout.write(report.summary() + f" in {report.seconds:.1f}s")
+        for line in report.coverage:
+            self.stdout.write(f"covers {line}")
         if not options["no_link"] and (report.new or report.changed):
             linked = link_duplicates()
             self.stdout.write(f"{linked} new cross-source duplicate link(s)")
