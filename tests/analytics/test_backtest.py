@@ -11,10 +11,12 @@ import pytest
 from vigil.analytics.backtest import backtest, score_backtest, write_report
 from vigil.analytics.baselines import PersistenceBaseline
 from vigil.analytics.conflict_years import load_country_year_panel
+from vigil.analytics.coverage import derive_coverage
 from vigil.analytics.forecast import (
     ConflictYearForecaster,
     ViolenceMonthForecaster,
     build_violence_panel,
+    build_violence_panel_as_of,
 )
 from vigil.analytics.ucdp import read_ucdp_ged
 
@@ -31,17 +33,37 @@ def test_country_year_forecasts_for_a_year_ignore_the_data_after_it(shared_data)
 
 
 def test_month_forecasts_for_a_year_ignore_the_data_after_it(shared_data):
-    events = read_ucdp_ged(shared_data / "ucdp_ged" / "hdx_ucdp_ged_conflict_data_nga.csv.gz")
-    full = build_violence_panel(events, level="country", start="2008-01", end="2019-12")
-    cut = build_violence_panel(
-        events[events["date_start"] < "2015-01-01"], level="country", start="2008-01", end="2014-12"
-    )
+    """A backtest of 2008 on the whole Mexico file equals one on the panel an analysis as
+    of 2008-12-31 could build: the eight events known only to the year 2008 (2,910
+    deaths, dated 1 January) reach neither the features nor the outcomes."""
+    events = read_ucdp_ged(shared_data / "ucdp_ged" / "ged241_mexico_1989-2023.csv.gz")
+    full = build_violence_panel(events, level="country", start="1995-01", end="2023-12")
+    as_of = build_violence_panel_as_of(events, as_of="2008-12-31", level="country", start="1995-01")
+    assert as_of["period"].max() == pd.Timestamp("2008-12-01")
     model = ViolenceMonthForecaster(max_iter=10)
-    with_future = backtest(model, full, horizon=3, years=[2014])
-    without = backtest(model, cut, horizon=3, years=[2014])
+    with_future = backtest(model, full, horizon=3, years=[2008])
+    without = backtest(model, as_of, horizon=3, years=[2008])
     pd.testing.assert_frame_equal(with_future, without)
-    assert len(with_future) == 12  # one country, every month of 2014
-    assert (with_future["train_last"] < pd.Timestamp("2014-01-01")).all()
+    assert len(with_future) == 12  # one country, every month of 2008
+    assert (with_future["train_last"] < pd.Timestamp("2008-01-01")).all()
+    january = with_future.loc[with_future["target_period"] == "2008-01-01", "actual_fatalities"]
+    assert january.iloc[0] == 64  # not 2,974: the year's events are not January's
+
+
+def test_only_covered_cells_are_forecast_and_scored(shared_data):
+    events = read_ucdp_ged(shared_data / "ucdp_ged" / "hdx_ucdp_ged_conflict_data_nga.csv.gz")
+    coverage = derive_coverage(events, source="ucdp_ged", release="20.1 (inferred)")
+    panel = build_violence_panel(
+        events, level="admin1", start="2010-01", end="2021-12", coverage=coverage
+    )
+    forecasts = backtest(PersistenceBaseline(), panel, horizon=1, years=[2019, 2020, 2021])
+    # Nigeria's extract ends in 2019: 2020 and 2021 are missing, not quiet
+    assert forecasts["target_period"].max() == pd.Timestamp("2019-12-01")
+    assert len(forecasts) == panel["unit"].nunique() * 12
+    assert set(forecasts["country"]) == {"NGA"}
+    scores = score_backtest(forecasts, by=("country",))
+    assert scores["country"].tolist() == ["NGA"]
+    assert scores["count_n"].iloc[0] == len(forecasts)
 
 
 def _toy_panel():
@@ -71,7 +93,7 @@ def test_scores_cover_probabilities_and_counts_per_model_and_horizon(tmp_path):
     scores = score_backtest(forecasts)
     assert len(scores) == 1
     row = scores.iloc[0]
-    for column in ("any_auc", "any_brier", "ge25_ap", "crps", "mse_log1p", "coverage80", "mis90"):
+    for column in ("any_auc", "any_brier", "ge25_ap", "crps", "mse_log1p", "medae", "mis90"):
         assert column in scores.columns
     assert 0.5 < row["any_auc"] <= 1.0
     write_report(scores, tmp_path / "report.md", title="Toy")

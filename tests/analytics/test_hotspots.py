@@ -27,8 +27,9 @@ PANEL = pd.DataFrame(
 def test_members_filter_and_risk_and_change_ranks() -> None:
     ranked = rank_hotspots(PANEL, members=["NGA"], period="2020-06-01")
 
-    assert ranked["area"].tolist() == ["B", "A"]  # tied on risk; B rose, A fell
-    assert ranked["rank_risk"].tolist() == [1, 1]
+    # Tied on risk and events: the one that rose ranks first, and ranks never tie.
+    assert ranked["area"].tolist() == ["B", "A"]
+    assert ranked["rank_risk"].tolist() == [1, 2]
     a, b = ranked.set_index("area").loc["A"], ranked.set_index("area").loc["B"]
     assert (a["risk"], a["previous_fatalities"], a["change"]) == (30, 150, -120)
     assert (b["risk"], b["change"]) == (30, 30)
@@ -41,6 +42,16 @@ def test_default_period_is_the_latest_and_all_countries() -> None:
     assert ranked["period"].eq(pd.Timestamp("2020-06-01")).all()
     assert ranked.iloc[0]["area"] == "C"
     assert rank_hotspots(PANEL, members=["SEN"]).empty
+
+
+def test_quiet_and_uncovered_areas_are_not_hotspots() -> None:
+    panel = PANEL.copy()
+    quiet = panel["area"] == "A"
+    panel.loc[quiet, ["fatalities", "events"]] = 0
+    panel["covered"] = ~(panel["area"] == "C")  # C's source ends before the period
+    ranked = rank_hotspots(panel)
+    assert ranked["area"].tolist() == ["B"]
+    assert ranked["rank_risk"].tolist() == [1]
 
 
 def test_escalation_scores_are_joined() -> None:

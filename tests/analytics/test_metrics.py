@@ -86,3 +86,9 @@ def test_log_score_is_in_bits_with_one_pseudo_sample_per_bin():
     # observed bin holds all 9 samples: (9 + 1) / (9 + 11) = 0.5 -> 1 bit
     # observed 2 is in bin 1, which holds none: 1 / 20 -> log2(20) bits
     assert metrics.log_score_binned([0, 2], samples) == pytest.approx([1.0, math.log2(20)])
+
+
+def test_mean_and_median_absolute_error_are_in_deaths():
+    y, point = [0, 0, 0, 10, 100], [0, 1, 0, 4, 50]
+    assert metrics.mean_absolute_error(y, point) == pytest.approx((0 + 1 + 0 + 6 + 50) / 5)
+    assert metrics.median_absolute_error(y, point) == 1.0

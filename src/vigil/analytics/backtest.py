@@ -3,9 +3,17 @@
 `backtest(model, panel, horizon=h, years=...)`: for each test year Y, a fresh copy of
 `model` is fitted on the panel rows before 1 January of Y (so every outcome it learns
 from was observed before Y) and forecasts every period of Y from the origin h periods
-earlier. The result has one row per forecast: unit, origin `period`, `target_period`,
-`horizon`, `model`, `version`, training window, the forecast columns (`p_*`, `point`,
-samples `s00..`) and the actual outcomes (`actual_*`).
+earlier. The result has one row per forecast: unit (and `country` when the panel has
+it), origin `period`, `target_period`, `horizon`, `model`, `version`, training window,
+the forecast columns (`p_*`, `point`, samples `s00..`) and the actual outcomes
+(`actual_*`). With a `covered` column (`build_violence_panel(..., coverage=)`) only
+cells whose origin and target are both covered are forecast and scored: no data is not
+zero, and a model is not scored on months no source recorded.
+
+No look-ahead: a monthly panel counts an event only in the month that holds its whole
+span (`vigil.analytics.precision.countable`), so every row up to month M is what an
+analysis as of the end of M could build (`build_violence_panel_as_of`; the backtest
+tests check it on the real Mexico file).
 
 `score_backtest(forecasts)` turns those rows into one table of scores per model ×
 horizon (and any extra grouping column, such as `level`); `write_report` writes it as
@@ -56,16 +64,22 @@ def backtest(model, panel: pd.DataFrame, *, horizon: int, years) -> pd.DataFrame
     if "fatalities" in panel.columns:
         actuals["actual_fatalities"] = future(panel, "fatalities", horizon)
     year_of_period = period_year(panel["period"])
+    origin_covered = (
+        panel["covered"].fillna(False).astype(bool)
+        if "covered" in panel
+        else pd.Series(True, index=panel.index)
+    )
+    key = ["unit", "period", "country"] if "country" in panel else ["unit", "period"]
     frames = []
     for year in years:
-        test = goal_year == year
+        test = (goal_year == year) & origin_covered
         if not test.any():
             continue
         fitted = clone(model).set_params(horizon=horizon)
         fitted.fit(panel[year_of_period < year])
         history = panel[panel["period"] <= panel.loc[test, "period"].max()]
         predicted = fitted.predict(history).loc[test[test].index]
-        rows = panel.loc[test, ["unit", "period"]].copy()
+        rows = panel.loc[test, key].copy()
         rows["target_period"] = goal[test]
         rows["horizon"] = horizon
         rows["model"] = _model_name(model)
@@ -116,6 +130,8 @@ def _count_scores(
     return {
         "count_n": int(y.size),
         "mse_log1p": metrics.mse_log1p(y, point),
+        "mae": metrics.mean_absolute_error(y, point),
+        "medae": metrics.median_absolute_error(y, point),
         "crps": float(np.mean(metrics.crps_from_samples(y, ordered))),
         "pinball": metrics.pinball_loss(y, ordered, SAMPLE_LEVELS),
         "coverage80": metrics.interval_coverage(y, q10, q90),
@@ -125,8 +141,9 @@ def _count_scores(
 
 
 def score_backtest(forecasts: pd.DataFrame, *, by: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Scores per model × horizon (× `by`): AUC, AP and Brier for each probability;
-    MSE of log1p, CRPS, pinball loss, 80% coverage, 90% MIS and log score for counts."""
+    """Scores per model × horizon (× `by`, such as `country`): AUC, AP and Brier for
+    each probability; for counts, the MSE of log1p, the mean and median absolute error of
+    the point forecast, CRPS, pinball loss, 80% coverage, 90% MIS and log score."""
     keys = [*by, "model", "horizon"]
     rows = []
     for key, group in forecasts.groupby(keys, sort=True):

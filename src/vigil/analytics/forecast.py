@@ -20,11 +20,18 @@ The count distribution is a hurdle model. P(y > 0) comes from the "any fatality"
 classifier; log1p(y) given y > 0 from a gradient-boosted regressor plus the empirical
 distribution of its residuals on the last two training years (held out, then the model
 is refitted on everything). Its quantiles at `SAMPLE_LEVELS` serve as the samples that
-CRPS, the interval score and the binned log score are computed from.
+CRPS, the interval score and the binned log score are computed from. The point forecast
+is the distribution's median, read from the same quantiles as the 80% interval, so it
+always lies inside that interval.
+
+Coverage: a panel built with a coverage frame marks the months no source covers
+(`covered` False, counts NaN). The month forecaster learns only from covered origins
+with covered targets and forecasts nothing (NaN) from an uncovered origin.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +40,8 @@ from sklearn.base import BaseEstimator
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
 from vigil.analytics.conflict_years import FEATURES as YEAR_FEATURES
+from vigil.analytics.coverage import covered as covered_cells
+from vigil.analytics.precision import admin1_known, countable, known_by
 
 N_SAMPLES = 40
 # Evenly spread quantile levels, (i + 0.5) / n: a deterministic "sample" of the forecast.
@@ -171,7 +180,7 @@ class ConflictYearForecaster(BaseEstimator):
 def _area_frame(events: pd.DataFrame, level: str) -> pd.Series:
     if level == "country":
         return events["country"].astype(str)
-    admin1 = events["admin1"].astype("string").fillna("(unknown)")
+    admin1 = events["admin1"].astype("string").where(admin1_known(events)).fillna("(unknown)")
     return events["country"].astype(str) + "|" + admin1
 
 
@@ -181,13 +190,25 @@ def build_violence_panel(
     level: str,
     start: str | pd.Timestamp,
     end: str | pd.Timestamp,
+    coverage: pd.DataFrame | None = None,
+    units: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Monthly panel of fatalities and events per area, with `MONTH_FEATURES`.
 
     `events` is the canonical events frame (`vigil.analytics.ucdp`); `level` is "admin1"
-    or "country"; every area that has an event gets every month from `start` to `end`
-    (the data's coverage), zero where nothing was recorded. Events are dated by
-    `date_start`. An admin1 name missing in the source becomes "(unknown)".
+    or "country"; every area that has an event (or each of `units`, "NGA" or
+    "NGA|Borno", when given) gets every month from `start` to `end`, zero where nothing
+    was recorded. Events are dated by `date_start` and counted only
+    when their date is known to the month (`vigil.analytics.precision.countable`); an
+    admin1 name missing in the source, or an event located only to the country, becomes
+    "(unknown)".
+
+    With a `coverage` frame (`vigil.analytics.coverage`), the column `covered` says which
+    unit-months some counting source covers. No data is not zero: in the other months
+    `fatalities`, `events` and the outcomes are NaN, and the features skip them (a lag
+    that falls on an uncovered month is NaN, a rolling mean is over the covered months).
+    The forecasters learn only from covered origins with covered targets and give no
+    forecast (NaN) from an uncovered origin; the backtests score covered cells only.
     """
     if level not in ("admin1", "country"):
         raise ValueError(f"level must be 'admin1' or 'country', not {level!r}")
@@ -197,22 +218,68 @@ def build_violence_panel(
         period=events["date_start"].dt.to_period("M").dt.to_timestamp(),
     )
     frame = frame[(frame["period"] >= months[0]) & (frame["period"] <= months[-1])]
+    if units is None:
+        country_of = frame.groupby("unit")["country"].first()
+    else:
+        country_of = pd.Series({u: u.split("|")[0] for u in units}, dtype=object).sort_index()
+        frame = frame[frame["unit"].isin(country_of.index)]
+    frame = frame[countable(frame, "MS")]
     counts = frame.groupby(["unit", "period"]).agg(
         fatalities=("fatalities", "sum"), events=("fatalities", "size")
     )
-    country_of = frame.groupby("unit")["country"].first()
     grid = pd.MultiIndex.from_product([country_of.index, months], names=["unit", "period"])
     panel = counts.reindex(grid, fill_value=0).reset_index()
     panel["country"] = panel["unit"].map(country_of)
+    if coverage is None:
+        panel["covered"] = True
+    else:
+        ends = (panel["period"] + pd.offsets.MonthEnd(0)).astype("datetime64[ns]")
+        panel["covered"] = covered_cells(coverage, panel["country"], panel["period"], ends)
+        if not panel["covered"].all():
+            panel[["fatalities", "events"]] = panel[["fatalities", "events"]].astype(float)
+            panel.loc[~panel["covered"], ["fatalities", "events"]] = np.nan
     return add_month_features(panel)
 
 
+def build_violence_panel_as_of(
+    events: pd.DataFrame,
+    *,
+    as_of: str | pd.Timestamp,
+    level: str,
+    start: str | pd.Timestamp,
+    coverage: pd.DataFrame | None = None,
+    units: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The panel an analysis on day `as_of` can build: only the events known by then
+    (begun and ended, `vigil.analytics.precision.known_by`), up to the last full month.
+    `units` as in `build_violence_panel` (a reference list of areas).
+
+    An event that began or ended after `as_of` is not read, whatever its precision: a
+    Mexican event known only to the year 2008 (1 January to 31 December) is not in the
+    panel as of 2008-01-31, where `date_start <= as_of` would have let it in."""
+    day = pd.Timestamp(as_of)
+    last = day.to_period("M").to_timestamp()
+    if day < (last + pd.offsets.MonthEnd(0)):
+        last -= pd.DateOffset(months=1)  # a part month would read as a fall in violence
+    known = events.loc[known_by(events, day)]
+    return build_violence_panel(
+        known, level=level, start=start, end=last, coverage=coverage, units=units
+    )
+
+
 def add_month_features(panel: pd.DataFrame) -> pd.DataFrame:
-    """Add `MONTH_FEATURES` and the outcomes `any_fatal` and `ge25` to a monthly panel."""
+    """Add `MONTH_FEATURES` and the outcomes `any_fatal` and `ge25` to a monthly panel.
+
+    Months whose `fatalities` is NaN (not covered) stay NaN in the outcomes and are
+    skipped by the lags, means and counts."""
     panel = panel.sort_values(["unit", "period"]).reset_index(drop=True)
-    panel["any_fatal"] = (panel["fatalities"] > 0).astype(int)
-    panel["ge25"] = (panel["fatalities"] >= 25).astype(int)
-    log_fat = np.log1p(panel["fatalities"].astype(float))
+    fatalities = panel["fatalities"].astype(float)
+    observed = fatalities.notna()
+    panel["any_fatal"] = (fatalities > 0).astype(int).where(observed)
+    panel["ge25"] = (fatalities >= 25).astype(int).where(observed)
+    if observed.all():
+        panel[["any_fatal", "ge25"]] = panel[["any_fatal", "ge25"]].astype(int)
+    log_fat = np.log1p(fatalities)
     by_unit = log_fat.groupby(panel["unit"], sort=False)
     for k in range(12):
         panel[f"log_fat_lag{k}"] = by_unit.shift(k)
@@ -227,15 +294,20 @@ def add_month_features(panel: pd.DataFrame) -> pd.DataFrame:
     )
     number = period_number(panel["period"])
     last_fatal = number.where(panel["any_fatal"] == 1).groupby(panel["unit"], sort=False).ffill()
-    first = number.groupby(panel["unit"], sort=False).transform("min")
+    first = number.where(observed).groupby(panel["unit"], sort=False).transform("min")
     panel["months_since_fatal"] = (number - last_fatal).fillna(number - first + 1)
+    panel["months_since_fatal"] = panel["months_since_fatal"].where(observed)
     log_events = np.log1p(panel["events"].astype(float))
     panel["log_events"] = log_events
     panel["log_events_mean3"] = log_events.groupby(panel["unit"], sort=False).transform(
         lambda s: s.rolling(3, min_periods=1).mean()
     )
-    country = panel.groupby(["country", "period"]).agg(
-        country_fat=("fatalities", "sum"), country_active_share=("any_fatal", "mean")
+    grouped = panel.groupby(["country", "period"])
+    country = pd.DataFrame(
+        {
+            "country_fat": grouped["fatalities"].sum(min_count=1),
+            "country_active_share": grouped["any_fatal"].mean(),
+        }
     )
     country = country.reset_index().sort_values(["country", "period"])
     country["country_log_fat"] = np.log1p(country["country_fat"].astype(float))
@@ -281,6 +353,18 @@ def shortest_interval(
     return _shortest(np.log1p(mixture_quantiles(p_any, centre, residual_quantiles, _GRID)), mass)
 
 
+def median_and_interval(
+    p_any: np.ndarray, centre: np.ndarray, residual_quantiles: np.ndarray, mass: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The median and the shortest interval holding `mass` (>= 0.5), read from the same
+    quantiles: the interval runs from level a to a + mass with a <= 1 - mass <= 0.5, so
+    it always holds the median. No "3 deaths predicted (80% interval 0-0)"."""
+    quantiles = np.log1p(mixture_quantiles(p_any, centre, residual_quantiles, _GRID))
+    bounds = _shortest(quantiles, max(mass, 0.5))
+    median = np.expm1(quantiles[:, int(np.argmin(np.abs(_GRID - 0.5)))])
+    return np.clip(median, bounds[:, 0], bounds[:, 1]), bounds
+
+
 def _shortest(quantiles: np.ndarray, mass: float) -> np.ndarray:
     steps = round(mass * (len(_GRID) - 1))
     widths = quantiles[:, steps:] - quantiles[:, : len(_GRID) - steps]
@@ -312,7 +396,7 @@ def _calibrated_mass(
 class ViolenceMonthForecaster(BaseEstimator):
     """P(any fatality), P(25+ fatalities) and a fatality distribution `horizon` months on."""
 
-    version = "violence-month-hgb-hurdle-2"
+    version = "violence-month-hgb-hurdle-3"
 
     def __init__(
         self,
@@ -342,7 +426,9 @@ class ViolenceMonthForecaster(BaseEstimator):
     def fit(self, panel: pd.DataFrame) -> ViolenceMonthForecaster:
         X = panel.loc[:, list(MONTH_FEATURES)]
         count = future(panel, "fatalities", self.horizon)
-        known = count.notna()
+        # Learn only where both the origin and the target month are covered: an uncovered
+        # target has no outcome (NaN), an uncovered origin no history to learn from.
+        known = count.notna() & _covered(panel)
         self.models_ = {}
         for name, threshold in (("any", 1), ("ge25", 25)):
             model = _classifier(self.random_state, self.max_iter)
@@ -383,18 +469,29 @@ class ViolenceMonthForecaster(BaseEstimator):
         return self
 
     def predict(self, panel: pd.DataFrame) -> pd.DataFrame:
+        """One forecast per row: `p_any`, `p_ge25`, the point forecast `point` (the
+        median, so always inside its own interval), `median`, the 80% interval
+        `lower80`-`upper80` and the samples. NaN from an uncovered origin."""
         X = panel.loc[:, self.feature_names_]
         p_any = self.models_["any"].predict_proba(X)[:, 1]
         p_ge25 = self.models_["ge25"].predict_proba(X)[:, 1]
         centre = self.models_["size"].predict(X)
         samples = mixture_quantiles(p_any, centre, self.residual_quantiles_, SAMPLE_LEVELS)
-        median = mixture_quantiles(p_any, centre, self.residual_quantiles_, np.array([0.5]))
-        bounds = shortest_interval(p_any, centre, self.residual_quantiles_, self.interval_mass_)
+        median, bounds = median_and_interval(
+            p_any, centre, self.residual_quantiles_, self.interval_mass_
+        )
         out = pd.DataFrame(samples, index=panel.index, columns=list(SAMPLE_COLUMNS))
         out.insert(0, "p_any", p_any)
         out.insert(1, "p_ge25", p_ge25)
-        out.insert(2, "point", np.expm1(np.log1p(samples).mean(axis=1)))
-        out.insert(3, "median", median[:, 0])
+        out.insert(2, "point", median)
+        out.insert(3, "median", median)
         out.insert(4, "lower80", bounds[:, 0])
         out.insert(5, "upper80", bounds[:, 1])
+        out.loc[~_covered(panel).to_numpy()] = np.nan
         return out
+
+
+def _covered(panel: pd.DataFrame) -> pd.Series:
+    if "covered" not in panel:
+        return pd.Series(True, index=panel.index)
+    return panel["covered"].fillna(False).astype(bool)

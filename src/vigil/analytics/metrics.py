@@ -1,8 +1,9 @@
 """Scores for probability and count forecasts, as pure functions over arrays.
 
 Probabilities: `auc`, `average_precision`, `brier`, `reliability_table`.
-Counts: `mse_log1p`, `crps_from_samples`, `crps_from_quantiles`, `pinball_loss`,
-`interval_coverage`, `interval_score` and `log_score_binned`.
+Counts: `mse_log1p`, `mean_absolute_error`, `median_absolute_error`, `crps_from_samples`,
+`crps_from_quantiles`, `pinball_loss`, `interval_coverage`, `interval_score` and
+`log_score_binned`.
 
 The count scores follow the VIEWS 2023/24 prediction challenge so that our numbers can
 be set beside theirs: CRPS from samples, the mean interval score (MIS) of the central 90%
@@ -78,6 +79,20 @@ def mse_log1p(y_true, y_pred) -> float:
     """Mean squared error of log1p counts (the VIEWS 2020 competition's headline score)."""
     y, f = _arrays(y_true, y_pred)
     return float(np.mean((np.log1p(f) - np.log1p(y)) ** 2))
+
+
+def mean_absolute_error(y_true, y_pred) -> float:
+    """Mean absolute difference between the point forecast and the count."""
+    y, f = _arrays(y_true, y_pred)
+    return float(np.mean(np.abs(f - y)))
+
+
+def median_absolute_error(y_true, y_pred) -> float:
+    """Median absolute difference between the point forecast and the count: the error of
+    a typical forecast, in deaths. Zero when most cells are quiet and forecast as such, so
+    read it beside the mean (`mean_absolute_error`) and the CRPS."""
+    y, f = _arrays(y_true, y_pred)
+    return float(np.median(np.abs(f - y)))
 
 
 def crps_from_samples(y_true, samples) -> np.ndarray:
