@@ -11,6 +11,7 @@ import pytest
 
 from tests.factories import EventFactory, MembershipFactory, UserFactory
 from vigil.actors.choices import Role
+from vigil.events.models import SourceCoverage
 from vigil.sharing.choices import TLP
 from vigil.sharing.models import Share
 
@@ -36,6 +37,13 @@ def marked_events(reference_geography: None, personas: Any) -> MarkedEvents:
             tlp=mark, owner_org=owner, fatalities_best=deaths, date_start=DAY, **extra
         )
 
+    # UCDP covers Nigeria over the products' dates (no other member state: no data is not zero).
+    SourceCoverage.objects.create(
+        source="ucdp_ged", release="24.1", country="NGA", kind="events",
+        first_date=dt.date(1989, 1, 1), last_date=dt.date(2024, 12, 31),
+        derived_first=dt.date(1989, 1, 1), derived_last=dt.date(2024, 12, 31),
+        owner_org=personas.ecowas, tlp=TLP.CLEAR,
+    )  # fmt: skip
     igad_event = event(TLP.AMBER, 64, personas.igad)
     from django.contrib.contenttypes.models import ContentType
 

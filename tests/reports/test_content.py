@@ -14,6 +14,7 @@ import pytest
 from tests.factories import EventFactory
 from tests.reports.conftest import DAY, MarkedEvents
 from vigil.events.choices import Category
+from vigil.events.models import SourceCoverage
 from vigil.fieldreports.services import ReportInput, submit_report, verify_report
 from vigil.reports import services
 from vigil.reports.choices import Cadence
@@ -99,11 +100,25 @@ def test_synopsis_shows_hotspots_escalations_and_forecasts_with_backtest_scores(
     assert "9 deaths against 3.0 expected" in escalation["label"]
     assert set(escalation["event_ids"]) == green_borno
     forecast, backtest = sections["forecasts"]["figures"]
-    assert "(80% interval 3–31)" in forecast["label"]
+    assert "11 deaths expected (median; 80% interval 3–31)" in forecast["label"]
     assert forecast["interval80"] == [3.0, 31.0]
     assert backtest["scores"] == {"any_auc": 0.91, "any_brier": 0.08}
-    # The best baseline per metric: the highest AUC, the lowest Brier score.
-    assert backtest["best_baseline"] == {"any_auc": 0.80, "any_brier": 0.11}
+    # One named baseline to beat: the best Brier score of those that are not all zeros.
+    assert backtest["best_baseline"] == {"name": "persistence", "any_auc": 0.80, "any_brier": 0.11}
+    assert (
+        "better than persistence, the best of 2 simple baselines, on 2 of 2" in (backtest["label"])
+    )
+    assert [row[0] for row in backtest["table"]["rows"]] == [
+        "AUC of any death (higher is better)",
+        "Brier score of any death (lower is better)",
+    ]
+    assert backtest["table"]["rows"][0][1:] == ["0.91", "0.80", "model better by 0.11"]
+    assert "any_auc" not in backtest["label"]  # a sentence, not a dump of keys
+    # The newest event the product rests on, and its age at the product's date.
+    assert (
+        "Newest event this product rests on: 2024-03-14, 0 days before 2024-03-14."
+        in (product.content["notes"])
+    )
     assert "Analytics from the analysis as of 2024-03-14 (TLP:GREEN)." in product.content["notes"]
 
 
@@ -131,9 +146,38 @@ def test_situation_report_has_trend_map_key_events_forecast_and_responses(
 def test_calm_country_gets_the_monitoring_options(
     personas: Any, marked_events: MarkedEvents
 ) -> None:
+    SourceCoverage.objects.create(
+        source="acled", release="export", country="GHA", kind="events",
+        first_date=dt.date(1997, 1, 1), last_date=DAY, derived_first=dt.date(1997, 1, 1),
+        derived_last=DAY, owner_org=personas.ecowas, tlp=TLP.CLEAR,
+    )  # fmt: skip
     product = services.generate_situation_report(country="GHA", date=DAY).product
     options = next(s for s in product.content["sections"] if s["key"] == "response_options")
     assert options["situation"] == "calm"
+    assert product.content["warnings"] == []
+
+
+def test_a_country_no_source_covers_is_not_reported_calm_or_zero(
+    personas: Any, marked_events: MarkedEvents
+) -> None:
+    # given Ghana, which no imported source covers
+    product = services.generate_situation_report(country="GHA", date=DAY).product
+
+    # then the product says so at the top, and reports no zero and no "calm"
+    assert product.content["coverage"] == "none"
+    assert product.content["warnings"] == [
+        "Not covered: Ghana — no event source covers this period. No count, rank or forecast "
+        "is given for what no source covers: missing data is not zero deaths."
+    ]
+    sections = {s["key"]: s for s in product.content["sections"]}
+    assert [f["key"] for f in sections["trend"]["figures"]] == ["trend"]  # no "0 deaths" total
+    assert "no count of events or deaths is given" in sections["trend"]["text"][0]
+    assert sections["response_options"]["situation"] == "unknown"
+    assert "Obtain current event data for Ghana" in sections["response_options"]["text"][0]
+    assert (
+        "This product rests on no event dated on or before 2024-03-14."
+        in (product.content["notes"])
+    )
 
 
 def test_synopsis_lists_newly_verified_field_reports_with_their_events(

@@ -98,6 +98,19 @@ def test_an_as_of_run_ignores_every_later_event(nigeria, tmp_path) -> None:
     assert figures(with_future)["forecasts"]  # the comparison compared something
 
 
+def _counted_in_months(events, period: str = "M") -> int:
+    """Deaths of the events a panel counts (docs/analytics.md): placed better than the
+    country, precise enough and wholly inside one period."""
+    import pandas as pd
+
+    total = 0
+    for event in events.filter(geo_precision__lt=6, date_precision__lte=4):
+        start = pd.Period(event.date_start, period)
+        if start == pd.Period(event.date_end or event.date_start, period):
+            total += event.fatalities_best or 0
+    return total
+
+
 @pytest.mark.django_db
 def test_a_run_stores_each_kind_of_figure(nigeria, tmp_path) -> None:
     run = analyse(
@@ -111,10 +124,10 @@ def test_a_run_stores_each_kind_of_figure(nigeria, tmp_path) -> None:
     assert run.tlp == TLP.CLEAR  # UCDP's events are public
     borno = AreaRisk.objects.get(run=run, area="NGA/Borno state")
     assert borno.rank == 1
-    assert borno.fatalities == sum(
+    assert borno.fatalities == _counted_in_months(
         Event.objects.filter(
             admin1__name="Borno state", date_start__gte="2014-01-01", date_start__lte="2014-03-31"
-        ).values_list("fatalities_best", flat=True)
+        )
     )
     # Borno, early 2014 is one of the documented escalations (docs/escalations.md).
     assert Escalation.objects.filter(
@@ -124,12 +137,14 @@ def test_a_run_stores_each_kind_of_figure(nigeria, tmp_path) -> None:
     assert top.area == "NGA/Borno state"
     weekly = Hotspot.objects.filter(run=run, region_id="ECOWAS", freq="W").order_by("rank_risk")
     assert weekly[0].period == dt.date(2014, 3, 24)  # the last Monday-Sunday week before 31 March
-    assert weekly[0].risk_fatalities == sum(
+    assert weekly[0].risk_fatalities == _counted_in_months(
         Event.objects.filter(
             admin1__name=weekly[0].area.split("/")[1],
             date_start__gte="2014-03-03",
             date_start__lte="2014-03-30",
-        ).values_list("fatalities_best", flat=True)
+            date_precision__lte=3,
+        ),
+        period="W",
     )
     cluster = EventCluster.objects.filter(run=run).first()
     assert Event.objects.filter(pk__in=cluster.event_ids).count() == cluster.events
@@ -213,3 +228,47 @@ def test_an_empty_store_gives_an_empty_run(reference_geography, tmp_path) -> Non
         "forecasts": 0,
         "conflict_forecasts": 0,
     }
+
+
+@pytest.mark.django_db
+def test_a_run_past_the_data_coverage_stores_no_figure_for_what_no_source_covers(
+    nigeria, tmp_path
+) -> None:
+    # given the Nigeria extract, which ends with 2019, and a run as of the end of 2023
+    run = analyse(
+        as_of=dt.date(2023, 12, 31),
+        model_dir=tmp_path,
+        forecaster_params=FAST,
+        conflict_data=tmp_path,
+    )
+
+    # then Nigeria's states keep a row that says why, with no figure, rank or probability
+    rows = AreaRisk.objects.filter(run=run, country_id="NGA")
+    assert rows.exists()
+    assert not rows.filter(covered=True).exists()
+    assert set(rows.values_list("fatalities", "events", "rank", "risk")) == {(None,) * 4}
+    borno = rows.get(area="NGA/Borno state")
+    assert borno.coverage_note.startswith("no data since 2019-12-31 — UCDP GED extract 20.1")
+    # and nothing is ranked, forecast or flagged on the silence
+    assert not Hotspot.objects.filter(run=run, country_id="NGA").exists()
+    assert not Forecast.objects.filter(run=run, country_id="NGA").exists()
+    assert not Escalation.objects.filter(run=run, period__gte="2020-01-01").exists()
+    assert run.summary["coverage"]["NGA"]["status"] == "none"
+    assert run.summary["coverage"]["NGA"]["last"] == "2019-12-31"
+    # a run inside the coverage ranks without ties
+    inside = analyse(
+        as_of=dt.date(2019, 12, 31),
+        model_dir=tmp_path,
+        forecaster_params=FAST,
+        conflict_data=tmp_path,
+    )
+    ranks = list(
+        AreaRisk.objects.filter(run=inside, level="admin1", covered=True).values_list(
+            "rank", flat=True
+        )
+    )
+    assert sorted(ranks) == list(range(1, len(ranks) + 1))
+    spots = Hotspot.objects.filter(run=inside, region_id="ECOWAS", freq="MS")
+    assert spots.exists()
+    assert all(h.risk_fatalities > 0 or h.risk_events > 0 for h in spots)
+    assert len({h.rank_risk for h in spots}) == spots.count()

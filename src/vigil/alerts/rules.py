@@ -18,7 +18,15 @@ from django.db import transaction
 from django.db.models import Q
 
 from vigil.alerts.cap import cap_scope_for
-from vigil.alerts.choices import AlertSource, AlertStatus, ForecastMeasure, RuleKind
+from vigil.alerts.choices import (
+    AlertSource,
+    AlertStatus,
+    Certainty,
+    ForecastMeasure,
+    RuleKind,
+    Severity,
+    Urgency,
+)
 from vigil.alerts.models import Alert, AlertArea, AlertInfo, AlertRule, AlertTransition
 from vigil.alerts.services import cap_sender_for, create_alert_record, new_cap_identifier
 from vigil.events.selectors import events_for_audience
@@ -30,6 +38,56 @@ from vigil.sharing.choices import TLP
 # Runs whose figures the whole community may see can feed any organisation's rules.
 COMMUNITY_MARKS = frozenset({TLP.CLEAR, TLP.GREEN})
 MAX_EVENT_IDS = 1000
+RECENT_MONTHS = 3
+# What a regional early-warning department starts with (`ensure_default_rules`): any flagged
+# escalation in a first-level area or a country (the detector's flag is the threshold; every
+# flag has a surprise of 1 or more, and a surge may have no more), and a forecast of 25+
+# deaths next month more likely than not. Analysts tune them in the admin; drafts are
+# reviewed before issue.
+DEFAULT_RULES: tuple[dict[str, Any], ...] = (
+    {
+        "name": "Escalation in a first-level area",
+        "kind": RuleKind.ESCALATION,
+        "level": "admin1",
+        "min_surprise": 1.0,
+        "severity": Severity.SEVERE,
+        "urgency": Urgency.EXPECTED,
+        "certainty": Certainty.LIKELY,
+    },
+    {
+        "name": "Escalation of a country",
+        "kind": RuleKind.ESCALATION,
+        "level": "country",
+        "min_surprise": 1.0,
+        "severity": Severity.SEVERE,
+        "urgency": Urgency.EXPECTED,
+        "certainty": Certainty.LIKELY,
+    },
+    {
+        "name": "25 or more deaths likely next month",
+        "kind": RuleKind.FORECAST,
+        "level": "admin1",
+        "measure": ForecastMeasure.P_GE25,
+        "threshold": 0.5,
+        "horizon": 1,
+        "severity": Severity.SEVERE,
+        "urgency": Urgency.FUTURE,
+        "certainty": Certainty.POSSIBLE,
+    },
+)
+
+
+def ensure_default_rules(*, organisation: Any, region: Any) -> list[AlertRule]:
+    """The default rules of `organisation` for `region`, created once (a rule an analyst
+    switched off or tuned keeps its settings)."""
+    rules = []
+    for spec in DEFAULT_RULES:
+        values = {k: v for k, v in spec.items() if k != "name"}
+        rule, _ = AlertRule.objects.get_or_create(
+            region=region, organisation=organisation, name=spec["name"], defaults=values
+        )
+        rules.append(rule)
+    return rules
 
 
 def rules_for_run(run: AnalysisRun) -> list[AlertRule]:
@@ -74,8 +132,20 @@ def _level_filter(rule: AlertRule) -> Q:
     return Q(level=rule.level) if rule.level else Q()
 
 
+def _recent_since(run: AnalysisRun) -> dt.date:
+    """First day of the oldest month an escalation may be in to raise a draft: the run's
+    last full month and the RECENT_MONTHS - 1 before it. A run stores three years of
+    flags for the country pages; a flag of two years ago is history, not a warning."""
+    as_of = run.as_of
+    last = as_of if as_of == _month_end(as_of) else as_of.replace(day=1) - dt.timedelta(days=1)
+    month = last.year * 12 + last.month - 1 - (RECENT_MONTHS - 1)
+    return dt.date(month // 12, month % 12 + 1, 1)
+
+
 def _escalations_over(rule: AlertRule, run: AnalysisRun) -> list[Escalation]:
-    rows = risk.escalations(run, countries=_members(rule, run.as_of)).filter(_level_filter(rule))
+    rows = risk.escalations(
+        run, countries=_members(rule, run.as_of), since=_recent_since(run)
+    ).filter(_level_filter(rule))
     if rule.min_surprise is not None:
         rows = rows.filter(surprise__gte=rule.min_surprise)
     if rule.min_effect is not None:

@@ -37,6 +37,12 @@ def rank_hotspots(
     With ``scores`` (``detect_escalations`` output) the row carries the period's
     ``surprise`` and ``flagged``.
 
+    Only areas with activity in the window are ranked (a quiet area is not a hotspot,
+    and twenty areas tied at "1." with 0 deaths tell a reader nothing), and only areas
+    whose current period some source covers (the panel's ``covered``): no data is not a
+    calm. Ranks have no ties: equal risk is ordered by events, then by the larger
+    increase, then by area key, so the order is stable from run to run.
+
     Returns one row per area with rank_risk (1 = highest) and rank_change (1 = largest
     increase), ordered by rank_risk."""
     frame = panel
@@ -53,11 +59,14 @@ def rank_hotspots(
     recent_e = by_area["events"].rolling(window, min_periods=1).sum().droplevel(0)
     previous_f = recent_f.groupby(frame["area"]).shift(window).fillna(0)
     frame = frame.assign(
-        risk_fatalities=recent_f.astype("int64"),
-        risk_events=recent_e.astype("int64"),
+        risk_fatalities=recent_f.fillna(0).astype("int64"),
+        risk_events=recent_e.fillna(0).astype("int64"),
         previous_fatalities=previous_f.astype("int64"),
     )
     current = frame.loc[frame["period"] == when].copy()
+    if "covered" in current:
+        current = current.loc[current["covered"].astype(bool)]
+    current = current.loc[(current["risk_fatalities"] > 0) | (current["risk_events"] > 0)]
     current["risk"] = current["risk_fatalities"]
     current["change"] = current["risk_fatalities"] - current["previous_fatalities"]
     current["change_ratio"] = (current["risk_fatalities"] + 1) / (
@@ -68,13 +77,18 @@ def rank_hotspots(
         current = current.merge(keep, on="area", how="left")
         current["surprise"] = current["surprise"].fillna(0.0)
         current["flagged"] = current["flagged"].fillna(False).astype(bool)
-    current["rank_risk"] = (
-        current[["risk_fatalities", "risk_events"]]
-        .apply(tuple, axis=1)
-        .rank(method="min", ascending=False)
-        .astype("int64")
+    by_risk = current.sort_values(
+        ["risk_fatalities", "risk_events", "change", "area"],
+        ascending=[False, False, False, True],
+        kind="stable",
     )
-    current["rank_change"] = current["change"].rank(method="min", ascending=False).astype("int64")
+    current["rank_risk"] = pd.Series(np.arange(1, len(by_risk) + 1), index=by_risk.index)
+    by_change = current.sort_values(
+        ["change", "risk_fatalities", "area"], ascending=[False, False, True], kind="stable"
+    )
+    current["rank_change"] = pd.Series(np.arange(1, len(by_change) + 1), index=by_change.index)
+    current["rank_risk"] = current["rank_risk"].astype("int64")
+    current["rank_change"] = current["rank_change"].astype("int64")
     columns = ["area", "country"] + (["admin1"] if "admin1" in current else []) + ["period"]
     columns += ["risk", "risk_events", "previous_fatalities", "change", "change_ratio"]
     columns += ["surprise", "flagged"] if scores is not None else []

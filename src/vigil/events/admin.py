@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from vigil.events.models import Event, EventLink, ImportRun
+from vigil.events.models import Event, EventLink, ImportRun, SourceCoverage
 from vigil.events.services import undo_link
 from vigil.sharing.policy import visible
 
@@ -57,3 +57,23 @@ class ImportRunAdmin(admin.ModelAdmin):
                     "rows_changed", "rows_unchanged", "rows_rejected", "started_at"]  # fmt: skip
     list_filter = ["source", "status"]
     readonly_fields = [f.name for f in ImportRun._meta.fields]
+
+
+@admin.register(SourceCoverage)
+class SourceCoverageAdmin(admin.ModelAdmin):
+    """Read-only here: corrections go through the coverage page or the API, which require a
+    reason and record who made them (`events.services.correct_coverage`)."""
+
+    list_display = ["country", "source", "release", "kind", "first_date", "last_date",
+                    "corrected_at"]  # fmt: skip
+    list_filter = ["source", "kind"]
+    search_fields = ["country", "release", "note"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SourceCoverage]:
+        return visible(super().get_queryset(request), request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

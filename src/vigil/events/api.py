@@ -1,4 +1,5 @@
-"""`/api/v1/events`: list (JSON, GeoJSON, CSV with HXL tags), timeline, detail."""
+"""`/api/v1/events`: list (JSON, GeoJSON, CSV with HXL tags), timeline, detail; and
+`/api/v1/coverage`: what each source covers, which analysts may correct."""
 
 from __future__ import annotations
 
@@ -7,20 +8,25 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
+from ninja.security import django_auth
 
 from vigil.events import exports
 from vigil.events.selectors import (
     EventFilters,
+    coverage_for,
+    coverage_visible_to,
     event_for,
     events_visible_to,
     links_of,
     page_of,
     timeline,
 )
+from vigil.events.services import correct_coverage, reset_coverage
 from vigil.sharing.choices import Surface
 from vigil.sharing.policy import record_reads
 
 router = Router(tags=["events"])
+coverage_router = Router(tags=["coverage"])
 
 
 class EventQuery(Schema):
@@ -177,3 +183,75 @@ def get_event(request: HttpRequest, event_id: int) -> object:
     event.visible_links = links_of(request.user, event)
     record_reads([event], request.user, surface=Surface.API)
     return event
+
+
+class CoverageOut(Schema):
+    id: int
+    source: str
+    release: str
+    country: str = Field(description="ISO 3166-1 alpha-3, or * for every country")
+    kind: str = Field(description="events (counts deaths) or signal (media, never coverage)")
+    first_date: dt.date
+    last_date: dt.date
+    derived_first: dt.date = Field(description="What the imports derived, before corrections")
+    derived_last: dt.date
+    corrected: bool
+    corrected_by: str | None
+    corrected_at: dt.datetime | None
+    note: str
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_corrected(obj) -> bool:
+        return obj.corrected_at is not None
+
+    @staticmethod
+    def resolve_corrected_by(obj) -> str | None:
+        return obj.corrected_by.get_username() if obj.corrected_by else None
+
+
+class CoverageQuery(Schema):
+    country: str | None = Field(None, pattern=r"^([A-Za-z]{3}|\*)$", description="ISO3 or *")
+    source: str | None = Field(None, max_length=32)
+
+
+class CoverageCorrection(Schema):
+    first_date: dt.date
+    last_date: dt.date
+    note: str = Field(min_length=1, max_length=500, description="Why: every figure moves")
+
+
+@coverage_router.get("", response=list[CoverageOut], summary="What each source covers")
+def list_coverage(request: HttpRequest, query: Query[CoverageQuery]) -> list:
+    rows = coverage_visible_to(request.user).select_related("corrected_by")
+    if query.country:
+        rows = rows.filter(country=query.country.upper())
+    if query.source:
+        rows = rows.filter(source=query.source)
+    return list(rows.order_by("country", "source", "release"))
+
+
+@coverage_router.patch(
+    "/{coverage_id}",
+    response=CoverageOut,
+    auth=django_auth,
+    summary="Correct a coverage span (analysts and supervisors; the reason is required)",
+)
+def correct(request: HttpRequest, coverage_id: int, payload: CoverageCorrection):
+    return correct_coverage(
+        coverage=coverage_for(request.user, coverage_id),
+        actor=request.user,
+        first_date=payload.first_date,
+        last_date=payload.last_date,
+        note=payload.note,
+    )
+
+
+@coverage_router.post(
+    "/{coverage_id}/reset",
+    response=CoverageOut,
+    auth=django_auth,
+    summary="Undo a correction: back to what the imports derived",
+)
+def reset(request: HttpRequest, coverage_id: int):
+    return reset_coverage(coverage=coverage_for(request.user, coverage_id), actor=request.user)

@@ -194,7 +194,10 @@ class SourceCoverage(ProtectedModel):
         ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     corrected_at = models.DateTimeField(null=True, blank=True)

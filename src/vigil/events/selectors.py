@@ -266,9 +266,15 @@ def events_for_audience(
     organisation_id: int | None, *, until: dt.date | None = None
 ) -> QuerySet[Event]:
     """The events every member of an organisation may see (None: the signed-in community),
-    dated up to `until`: the input of an analysis run made for that audience."""
+    known by `until`: the input of an analysis run made for that audience. An event is known
+    once it has ended (`vigil.analytics.precision.known_by`): one dated only to the year
+    2008 ends on 31 December and cannot move an analysis as of 31 January."""
     queryset = visible_to_organisation(Event.objects.all(), organisation_id)
-    return queryset.filter(date_start__lte=until) if until else queryset
+    if until is None:
+        return queryset
+    return queryset.filter(date_start__lte=until).filter(
+        Q(date_end__isnull=True) | Q(date_end__lte=until)
+    )
 
 
 def events_frame(queryset: QuerySet[Event]) -> Any:
@@ -324,9 +330,17 @@ def coverage_for(user: Any, pk: int) -> SourceCoverage:
 def coverage_frame_for_audience(organisation_id: int | None) -> Any:
     """The coverage an audience's analysis rests on, as `vigil.analytics.coverage` frames
     it: the community's, or one organisation's (its own corrections and AMBER records)."""
+    return _coverage_frame(visible_to_organisation(SourceCoverage.objects.all(), organisation_id))
+
+
+def coverage_frame_for(reader: Any) -> Any:
+    """The coverage records a reader (a user or a product's audience) may see, as a frame."""
+    return _coverage_frame(coverage_visible_to(reader))
+
+
+def _coverage_frame(queryset: QuerySet[SourceCoverage]) -> Any:
     from vigil.analytics.coverage import coverage_frame
 
-    queryset = visible_to_organisation(SourceCoverage.objects.all(), organisation_id)
     return coverage_frame(
         {
             "source": row.source,

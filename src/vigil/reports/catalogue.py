@@ -127,19 +127,118 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "figure.forecast": {
         "en": "{area}, {target}: P(any death) {p_any}, P(25+ deaths) {p_ge25}, "
-        "{point} deaths predicted (80% interval {lower}–{upper})",
+        "{point} deaths expected (median; 80% interval {lower}–{upper})",
         "fr": "{area}, {target} : P(au moins un décès) {p_any}, P(25 décès ou plus) {p_ge25}, "
-        "{point} décès prévus (intervalle à 80 % {lower}–{upper})",
+        "{point} décès attendus (médiane ; intervalle à 80 % {lower}–{upper})",
         "pt": "{area}, {target}: P(pelo menos uma morte) {p_any}, P(25+ mortes) {p_ge25}, "
-        "{point} mortes previstas (intervalo de 80% {lower}–{upper})",
+        "{point} mortes esperadas (mediana; intervalo de 80% {lower}–{upper})",
         "ar": "{area}، {target}: احتمال وقوع وفيات {p_any}، احتمال 25 وفاة أو أكثر {p_ge25}، "
-        "{point} وفيات متوقعة (فاصل 80٪ {lower}–{upper})",
+        "{point} وفيات متوقعة (الوسيط؛ فاصل 80٪ {lower}–{upper})",
     },
     "figure.backtest": {
-        "en": "Backtest of {model} (horizon {horizon}): {scores}",
-        "fr": "Test rétrospectif de {model} (horizon {horizon}) : {scores}",
-        "pt": "Teste retrospectivo de {model} (horizonte {horizon}): {scores}",
-        "ar": "الاختبار الرجعي لـ {model} (الأفق {horizon}): {scores}",
+        "en": "How good are these forecasts? In a backtest of the {level} model ({horizon} "
+        "month ahead{years}), it was better than {baseline}, the best of {count} simple "
+        "baselines, on {wins} of {measures} measures.",
+        "fr": "Que valent ces prévisions ? Dans un test rétrospectif du modèle {level} "
+        "({horizon} mois à l'avance{years}), il a fait mieux que {baseline}, la meilleure de "
+        "{count} références simples, sur {wins} mesures sur {measures}.",
+        "pt": "Quão boas são estas previsões? Num teste retrospectivo do modelo {level} "
+        "({horizon} mês à frente{years}), foi melhor do que {baseline}, a melhor de {count} "
+        "referências simples, em {wins} de {measures} medidas.",
+        "ar": "ما مدى جودة هذه التوقعات؟ في اختبار رجعي لنموذج {level} (قبل {horizon} شهر"
+        "{years})، تفوّق على {baseline}، أفضل {count} نماذج مرجعية بسيطة، في {wins} من "
+        "{measures} مقاييس.",
+    },
+    "backtest.years": {
+        "en": ", tested on {years}",
+        "fr": ", testé sur {years}",
+        "pt": ", testado em {years}",
+        "ar": "، اختُبر على {years}",
+    },
+    "backtest.row": {
+        "en": "{measure}: model {model}, {baseline} {baseline_value} — {verdict}",
+        "fr": "{measure} : modèle {model}, {baseline} {baseline_value} — {verdict}",
+        "pt": "{measure}: modelo {model}, {baseline} {baseline_value} — {verdict}",
+        "ar": "{measure}: النموذج {model}، {baseline} {baseline_value} — {verdict}",
+    },
+    "backtest.report": {
+        "en": "The full backtest report, per country and for every baseline: {url}",
+        "fr": "Le rapport complet du test rétrospectif, par pays et pour chaque référence : {url}",
+        "pt": "O relatório completo do teste retrospectivo, por país e para cada referência: {url}",
+        "ar": "التقرير الكامل للاختبار الرجعي، لكل بلد ولكل نموذج مرجعي: {url}",
+    },
+    "measure.any_auc": {
+        "en": "AUC of any death (higher is better)",
+        "fr": "AUC d'au moins un décès (plus haut = mieux)",
+        "pt": "AUC de pelo menos uma morte (mais alto = melhor)",
+        "ar": "مساحة ROC لوقوع وفاة (الأعلى أفضل)",
+    },
+    "measure.any_brier": {
+        "en": "Brier score of any death (lower is better)",
+        "fr": "Score de Brier d'au moins un décès (plus bas = mieux)",
+        "pt": "Pontuação de Brier de pelo menos uma morte (mais baixo = melhor)",
+        "ar": "درجة براير لوقوع وفاة (الأدنى أفضل)",
+    },
+    "measure.medae": {
+        "en": "Median error in deaths (lower is better)",
+        "fr": "Erreur médiane en décès (plus bas = mieux)",
+        "pt": "Erro mediano em mortes (mais baixo = melhor)",
+        "ar": "الخطأ الوسيط بعدد الوفيات (الأدنى أفضل)",
+    },
+    "verdict.model": {
+        "en": "model better by {difference}",
+        "fr": "modèle meilleur de {difference}",
+        "pt": "modelo melhor por {difference}",
+        "ar": "النموذج أفضل بفارق {difference}",
+    },
+    "verdict.baseline": {
+        "en": "{baseline} better by {difference}",
+        "fr": "{baseline} meilleure de {difference}",
+        "pt": "{baseline} melhor por {difference}",
+        "ar": "{baseline} أفضل بفارق {difference}",
+    },
+    "verdict.tie": {
+        "en": "no difference",
+        "fr": "pas de différence",
+        "pt": "sem diferença",
+        "ar": "لا فرق",
+    },
+    "level.country_month": {
+        "en": "country-month",
+        "fr": "pays-mois",
+        "pt": "país-mês",
+        "ar": "البلد-الشهر",
+    },
+    "level.admin1_month": {
+        "en": "province-month (admin1)",
+        "fr": "province-mois (admin1)",
+        "pt": "província-mês (admin1)",
+        "ar": "المقاطعة-الشهر (admin1)",
+    },
+    "baseline.zeros": {"en": "zeros", "fr": "zéros", "pt": "zeros", "ar": "الأصفار"},
+    "baseline.persistence": {
+        "en": "persistence",
+        "fr": "persistance",
+        "pt": "persistência",
+        "ar": "الاستمرارية",
+    },
+    "baseline.historical average": {
+        "en": "historical average",
+        "fr": "moyenne historique",
+        "pt": "média histórica",
+        "ar": "المتوسط التاريخي",
+    },
+    "baseline.conflictology": {
+        "en": "conflictology",
+        "fr": "conflictologie",
+        "pt": "conflitologia",
+        "ar": "علم النزاعات",
+    },
+    "baseline.bootstrap": {
+        "en": "bootstrap of the last 12 months",
+        "fr": "rééchantillonnage des 12 derniers mois",
+        "pt": "reamostragem dos últimos 12 meses",
+        "ar": "إعادة المعاينة لآخر 12 شهرًا",
     },
     "figure.field_report": {
         "en": "{date}, {country}: {category}, {deaths} deaths (report #{report})",
@@ -195,6 +294,107 @@ PHRASES: dict[str, dict[str, str]] = {
         "fr": "Aucun sur cette période.",
         "pt": "Nenhum neste período.",
         "ar": "لا شيء في هذه الفترة.",
+    },
+    "text.not_covered_since": {
+        "en": "Not covered: {countries} — no data since {date} ({sources}). No count, rank "
+        "or forecast is given for what no source covers: missing data is not zero deaths.",
+        "fr": "Non couvert : {countries} — aucune donnée depuis le {date} ({sources}). Aucun "
+        "décompte, rang ni prévision n'est donné là où aucune source ne couvre : l'absence de "
+        "données n'est pas zéro décès.",
+        "pt": "Sem cobertura: {countries} — sem dados desde {date} ({sources}). Não se dá "
+        "contagem, posição nem previsão onde nenhuma fonte cobre: a falta de dados não é zero "
+        "mortes.",
+        "ar": "غير مشمول: {countries} — لا بيانات منذ {date} ({sources}). لا يُعطى عدد ولا "
+        "ترتيب ولا توقع حيث لا يغطي أي مصدر: غياب البيانات ليس صفر وفيات.",
+    },
+    "text.not_covered_never": {
+        "en": "Not covered: {countries} — no event source covers this period. No count, rank "
+        "or forecast is given for what no source covers: missing data is not zero deaths.",
+        "fr": "Non couvert : {countries} — aucune source d'événements ne couvre cette période. "
+        "Aucun décompte, rang ni prévision n'est donné là où aucune source ne couvre : "
+        "l'absence de données n'est pas zéro décès.",
+        "pt": "Sem cobertura: {countries} — nenhuma fonte de eventos cobre este período. Não "
+        "se dá contagem, posição nem previsão onde nenhuma fonte cobre: a falta de dados não "
+        "é zero mortes.",
+        "ar": "غير مشمول: {countries} — لا يغطي أي مصدر للأحداث هذه الفترة. لا يُعطى عدد ولا "
+        "ترتيب ولا توقع حيث لا يغطي أي مصدر: غياب البيانات ليس صفر وفيات.",
+    },
+    "text.partly_covered": {
+        "en": "Partly covered: {countries} — data only to {date} ({sources}); this period's "
+        "counts there are incomplete.",
+        "fr": "Partiellement couvert : {countries} — données seulement jusqu'au {date} "
+        "({sources}) ; les décomptes de la période y sont incomplets.",
+        "pt": "Cobertura parcial: {countries} — dados só até {date} ({sources}); as contagens "
+        "do período aí estão incompletas.",
+        "ar": "مشمول جزئيًا: {countries} — البيانات حتى {date} فقط ({sources})؛ أعداد هذه "
+        "الفترة هناك ناقصة.",
+    },
+    "text.newest_event": {
+        "en": "Newest event this product rests on: {date}, {days} days before {end}.",
+        "fr": "Événement le plus récent sur lequel repose ce produit : {date}, {days} jours "
+        "avant le {end}.",
+        "pt": "Evento mais recente em que este produto se baseia: {date}, {days} dias antes "
+        "de {end}.",
+        "ar": "أحدث حدث يستند إليه هذا المنتج: {date}، قبل {days} يومًا من {end}.",
+    },
+    "text.no_event_yet": {
+        "en": "This product rests on no event dated on or before {end}.",
+        "fr": "Ce produit ne repose sur aucun événement daté du {end} ou avant.",
+        "pt": "Este produto não se baseia em nenhum evento datado de {end} ou antes.",
+        "ar": "لا يستند هذا المنتج إلى أي حدث مؤرخ في {end} أو قبله.",
+    },
+    "text.counts_not_covered": {
+        "en": "No source covers this period here: no count of events or deaths is given.",
+        "fr": "Aucune source ne couvre cette période ici : aucun décompte d'événements ni de "
+        "décès n'est donné.",
+        "pt": "Nenhuma fonte cobre este período aqui: não se dá contagem de eventos nem de mortes.",
+        "ar": "لا يغطي أي مصدر هذه الفترة هنا: لا يُعطى عدد للأحداث ولا للوفيات.",
+    },
+    "text.section_not_covered": {
+        "en": "Not computed: no source covers this period, and silence is not calm.",
+        "fr": "Non calculé : aucune source ne couvre cette période, et le silence n'est pas "
+        "le calme.",
+        "pt": "Não calculado: nenhuma fonte cobre este período, e o silêncio não é calma.",
+        "ar": "لم يُحسب: لا يغطي أي مصدر هذه الفترة، والصمت ليس هدوءًا.",
+    },
+    "text.hotspots_of": {
+        "en": "Ranked on the deaths of the three months to {month}, the last full month of the "
+        "analysis as of {date}; only areas with recorded events are listed.",
+        "fr": "Classement selon les décès des trois mois jusqu'à {month}, dernier mois complet "
+        "de l'analyse au {date} ; seules les zones avec des événements enregistrés figurent.",
+        "pt": "Classificação pelas mortes dos três meses até {month}, o último mês completo da "
+        "análise de {date}; só constam áreas com eventos registados.",
+        "ar": "الترتيب حسب وفيات الأشهر الثلاثة حتى {month}، آخر شهر كامل في التحليل بتاريخ "
+        "{date}؛ تُذكر المناطق التي سُجّلت فيها أحداث فقط.",
+    },
+    "text.forecasts_passed": {
+        "en": "The newest analysis this product may use (as of {date}) forecast months that "
+        "have passed; no forecast is given.",
+        "fr": "L'analyse la plus récente que ce produit peut utiliser (au {date}) prévoyait des "
+        "mois déjà écoulés ; aucune prévision n'est donnée.",
+        "pt": "A análise mais recente que este produto pode usar (de {date}) previa meses que "
+        "já passaram; não se dá previsão.",
+        "ar": "أحدث تحليل يمكن لهذا المنتج استخدامه (بتاريخ {date}) توقّع أشهرًا مضت؛ لا يُعطى توقع.",
+    },
+    "response.unknown.1": {
+        "en": "Obtain current event data for {country} (a newer UCDP release, ACLED, or the "
+        "field network's reports) before judging the situation: the figures Vigil holds do "
+        "not cover this period.",
+        "fr": "Obtenir des données d'événements à jour pour {country} (une version plus "
+        "récente d'UCDP, ACLED ou les rapports du réseau de terrain) avant de juger la "
+        "situation : les chiffres de Vigil ne couvrent pas cette période.",
+        "pt": "Obter dados de eventos actuais para {country} (uma versão mais recente do UCDP, "
+        "o ACLED ou os relatórios da rede de terreno) antes de avaliar a situação: os números "
+        "do Vigil não cobrem este período.",
+        "ar": "الحصول على بيانات أحداث حديثة عن {country} (إصدار أحدث من UCDP أو ACLED أو "
+        "تقارير الشبكة الميدانية) قبل الحكم على الوضع: أرقام Vigil لا تغطي هذه الفترة.",
+    },
+    "response.unknown.2": {
+        "en": "Ask the field monitors in {country} for a situation update.",
+        "fr": "Demander aux observateurs de terrain au/en {country} une mise à jour de la "
+        "situation.",
+        "pt": "Pedir aos monitores de terreno em {country} uma actualização da situação.",
+        "ar": "طلب تحديث للوضع من المراقبين الميدانيين في {country}.",
     },
     "text.since": {
         "en": "Since the previous synopsis ({start} to {end}):",
@@ -325,6 +525,8 @@ RESPONSE_OPTIONS = {
     "escalating": ["response.escalating.1", "response.escalating.2", "response.escalating.3"],
     "high": ["response.high.1", "response.high.2"],
     "calm": ["response.calm.1", "response.calm.2"],
+    # No source covers the period: the first response is to find out.
+    "unknown": ["response.unknown.1", "response.unknown.2"],
 }
 
 

@@ -18,11 +18,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from django.db.models import Count, QuerySet, Sum
+from django.urls import reverse
 from django.utils import translation
 
+from vigil.analytics.coverage import coverage_status
 from vigil.events.choices import Category
-from vigil.events.selectors import EventFilters, events_visible_to, timeline
+from vigil.events.selectors import (
+    EventFilters,
+    coverage_frame_for,
+    events_visible_to,
+    timeline,
+)
 from vigil.fieldreports.choices import ReviewStatus
 from vigil.fieldreports.selectors import reports_visible_to
 from vigil.geo.selectors import country_ids_in_region_between
@@ -130,36 +138,124 @@ def _run_note(scope: Scope, run: Any) -> str:
     return phrase("text.analysis_run", scope.language, date=run.as_of.isoformat(), tlp=run.tlp)
 
 
-def _backtest_figures(scope: Scope, run: Any) -> list[dict[str, Any]]:
-    """One line per model version used: its backtest scores against the best baseline's."""
+def _backtest_figures(
+    scope: Scope, run: Any, *, horizons: tuple[int, ...] = (1,)
+) -> list[dict[str, Any]]:
+    """For each forecast level the product shows, how good its forecasts were in the
+    backtest: a sentence (better than the best named baseline on how many of three
+    measures), a small table of the three (AUC and Brier score of any death, median error
+    in deaths) with which side is better and by how much, and the link to the report."""
+    language = scope.language
     figures = []
     for version in risk.model_versions(run).order_by("level", "name"):
-        table = risk.backtest_table(version)
-        if not table:
+        summary = risk.backtest_summary(version)
+        if summary is None or summary["horizon"] not in horizons:
             continue
-        horizon = (version.backtest or {}).get("horizon")
-        text = ", ".join(f"{row['metric']} {row['model']:.3f}" for row in table)
+        baseline = phrase(f"baseline.{summary['baseline']}", language)
+        years = summary["test_years"]
+        rows = []
+        for row in summary["rows"]:
+            fmt = f"{{:.{row['decimals']}f}}"
+            difference = fmt.format(row["difference"])
+            verdict = phrase(f"verdict.{row['winner']}", language, baseline=baseline,
+                             difference=difference)  # fmt: skip
+            rows.append(
+                [
+                    phrase(f"measure.{row['metric']}", language),
+                    fmt.format(row["model"]),
+                    fmt.format(row["baseline"]),
+                    verdict,
+                ]
+            )
         figures.append(
             {
                 "key": f"backtest-{version.pk}",
                 "label": phrase(
                     "figure.backtest",
-                    scope.language,
-                    model=version.name,
-                    horizon=horizon,
-                    scores=text,
+                    language,
+                    level=phrase(f"level.{version.level}", language),
+                    horizon=summary["horizon"],
+                    years=phrase("backtest.years", language, years=years) if years else "",
+                    baseline=baseline,
+                    count=summary["baseline_count"],
+                    wins=summary["wins"],
+                    measures=summary["measures"],
                 ),
                 "value": None,
-                "scores": {row["metric"]: row["model"] for row in table},
+                "table": {
+                    "columns": ["", "model", summary["baseline"], ""],
+                    "rows": rows,
+                },
+                "lines": [
+                    phrase(
+                        "backtest.row",
+                        language,
+                        measure=r[0],
+                        model=r[1],
+                        baseline=baseline,
+                        baseline_value=r[2],
+                        verdict=r[3],
+                    )
+                    for r in rows
+                ]
+                + [phrase("backtest.report", language, url=reverse("risk:backtest"))],
+                "scores": {row["metric"]: row["model"] for row in summary["rows"]},
                 "best_baseline": {
-                    row["metric"]: row["baseline_value"]
-                    for row in table
-                    if row["baseline_value"] is not None
+                    "name": summary["baseline"],
+                    **{row["metric"]: row["baseline"] for row in summary["rows"]},
                 },
                 "event_ids": [],
             }
         )
     return figures
+
+
+def _coverage_warnings(
+    scope: Scope, countries: list[str], names: dict[str, str]
+) -> tuple[list[str], str]:
+    """What the product's period is covered by, for the top of the product: a sentence per
+    group of countries not (or only partly) covered, and the overall status ("covered",
+    "partial", "none"). No data is not zero: a product says so before any figure."""
+    frame = coverage_frame_for(scope.audience)
+    status = coverage_status(
+        frame, countries, pd.Timestamp(scope.period_start), pd.Timestamp(scope.period_end)
+    )
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for row in status.itertuples(index=False):
+        if row.status == "covered":
+            continue
+        last = "" if pd.isna(row.last) else row.last.date().isoformat()
+        if row.status == "partial":
+            key = ("text.partly_covered", last, row.label)
+        elif last and row.last < pd.Timestamp(scope.period_start):
+            key = ("text.not_covered_since", last, row.label)
+        else:
+            key = ("text.not_covered_never", "", "")
+        groups.setdefault(key, []).append(names.get(row.country, row.country))
+    warnings = [
+        phrase(key, scope.language, countries=", ".join(members), date=last, sources=label)
+        for (key, last, label), members in groups.items()
+    ]
+    covered = status["status"].eq("covered")
+    overall = (
+        "covered" if covered.all() else ("none" if status["status"].eq("none").all() else "partial")
+    )
+    return warnings, overall
+
+
+def _newest_event_note(scope: Scope, queryset: QuerySet) -> str:
+    """The newest event the product rests on, and how old it is at the product's end."""
+    newest = (
+        queryset.filter(date_start__lte=scope.period_end)
+        .order_by("-date_start")
+        .values_list("date_start", flat=True)
+        .first()
+    )
+    end = scope.period_end.isoformat()
+    if newest is None:
+        return phrase("text.no_event_yet", scope.language, end=end)
+    days = (scope.period_end - newest).days
+    return phrase("text.newest_event", scope.language, date=newest.isoformat(), days=days, end=end)
 
 
 def _is_number(value: Any) -> bool:
@@ -169,8 +265,10 @@ def _is_number(value: Any) -> bool:
 def _forecast_figures(
     scope: Scope, run: Any, countries: list[str], names: dict[str, str], *, horizons: tuple
 ) -> list[dict[str, Any]]:
+    """The run's country forecasts for months that have not passed at the product's end (a
+    forecast of a month already over is not a forecast), most likely violence first."""
     rows = risk.forecasts(run, level=AreaLevel.COUNTRY, countries=countries).filter(
-        horizon__in=horizons
+        horizon__in=horizons, target_period__gte=scope.period_end.replace(day=1)
     )
     rows = rows.order_by("-p_any", "country_id", "horizon")[:TOP_FORECASTS]
     figures = []
@@ -187,11 +285,12 @@ def _forecast_figures(
                     target=row.target_period.strftime("%Y-%m"),
                     p_any=f"{row.p_any:.2f}",
                     p_ge25=f"{row.p_ge25:.2f}",
-                    point=f"{row.point:.0f}",
+                    # The median is the point printed: it is always inside its interval.
+                    point=f"{row.median:.0f}",
                     lower=f"{row.lower80:.0f}",
                     upper=f"{row.upper80:.0f}",
                 ),
-                "value": round(row.point, 1),
+                "value": round(row.median, 1),
                 "interval80": [round(row.lower80, 1), round(row.upper80, 1)],
                 "p_any": round(row.p_any, 3),
                 "p_ge25": round(row.p_ge25, 3),
@@ -274,8 +373,41 @@ def _section(key: str, scope: Scope, *, text: list[str] | None = None, figures=N
     }
 
 
-def _finish(scope: Scope, sections: list[dict], run: Any, left_out: int) -> dict[str, Any]:
-    notes = [_run_note(scope, run)]
+def _forecast_section(
+    scope: Scope, run: Any, countries: list[str], names: dict[str, str], horizons: tuple
+) -> dict[str, Any]:
+    if run is None:
+        return _section("forecasts", scope, text=[phrase("text.no_analysis", scope.language)])
+    figures = _forecast_figures(scope, run, countries, names, horizons=horizons)
+    text = []
+    if not figures:
+        passed = risk.forecasts(run, level=AreaLevel.COUNTRY, countries=countries).exists()
+        if passed:
+            text.append(phrase("text.forecasts_passed", scope.language, date=run.as_of.isoformat()))
+    else:
+        figures += _backtest_figures(scope, run)
+    return _section("forecasts", scope, text=text, figures=figures)
+
+
+# Sections computed from the analysis: empty where no source covers, they say why.
+ANALYSIS_SECTIONS = frozenset({"escalations", "hotspots", "forecasts"})
+
+
+def _finish(
+    scope: Scope,
+    sections: list[dict],
+    run: Any,
+    left_out: int,
+    *,
+    warnings: list[str] | None = None,
+    coverage: str = "covered",
+    newest: str = "",
+) -> dict[str, Any]:
+    notes = [_run_note(scope, run)] + ([newest] if newest else [])
+    if coverage == "none":
+        for section in sections:
+            if section["key"] in ANALYSIS_SECTIONS and not section["figures"]:
+                section["text"] = [phrase("text.section_not_covered", scope.language)]
     if left_out:
         key = "text.left_out_one" if left_out == 1 else "text.left_out"
         notes.append(phrase(key, scope.language, count=left_out, tlp=scope.mark))
@@ -285,6 +417,9 @@ def _finish(scope: Scope, sections: list[dict], run: Any, left_out: int) -> dict
     return {
         "language": scope.language,
         "mark": scope.mark,
+        # Shown above everything else: what the data does not cover.
+        "warnings": warnings or [],
+        "coverage": coverage,
         "sections": sections,
         "notes": notes,
         "left_out": left_out,
@@ -323,6 +458,8 @@ def build_synopsis(scope: Scope) -> tuple[dict[str, Any], Any]:
         country_ids_in_region_between(scope.region, scope.period_start, scope.period_end)
     )
     names = _country_names(language, countries)
+    warnings, coverage = _coverage_warnings(scope, countries, names)
+    newest = _newest_event_note(scope, scope.events(region=scope.region))
     window = {"region": scope.region, "date_from": scope.period_start, "date_to": scope.period_end}
     new_events = scope.events(**window)
     left_out = scope.builder_events(**window).exclude(pk__in=new_events.values("pk")).count()
@@ -337,7 +474,10 @@ def build_synopsis(scope: Scope) -> tuple[dict[str, Any], Any]:
             end=scope.period_end.isoformat(),
         )
     ]
-    if events:
+    if coverage == "none":
+        # No source covers the region's days: "0 events, 0 deaths" would be a lie.
+        text.append(phrase("text.counts_not_covered", language))
+    elif events:
         developments.append(
             {
                 "key": "new-events",
@@ -382,7 +522,17 @@ def build_synopsis(scope: Scope) -> tuple[dict[str, Any], Any]:
     run = _run_for(scope, scope.period_end)
     since = _months_back(scope.period_end, 2)
     hotspots = []
+    hotspot_text = []
     if run is not None:
+        month = dt.date.fromisoformat(run.summary.get("last_full_month", run.as_of.isoformat()))
+        hotspot_text.append(
+            phrase(
+                "text.hotspots_of",
+                language,
+                month=month.strftime("%Y-%m"),
+                date=run.as_of.isoformat(),
+            )
+        )
         for row in risk.hotspots(run, region=scope.region).order_by("rank_risk")[:TOP_HOTSPOTS]:
             behind = _area_events(scope, row, row.period, run.as_of)
             hotspots.append(
@@ -409,21 +559,19 @@ def build_synopsis(scope: Scope) -> tuple[dict[str, Any], Any]:
             text=no_run,
             figures=_escalation_figures(scope, run, countries, since) if run else [],
         ),
-        _section("hotspots", scope, text=no_run, figures=hotspots),
         _section(
-            "forecasts",
+            "hotspots",
             scope,
-            text=no_run,
-            figures=(
-                _forecast_figures(scope, run, countries, names, horizons=(1,))
-                + _backtest_figures(scope, run)
-            )
-            if run
-            else [],
+            text=no_run or (hotspot_text if hotspots else []),
+            figures=hotspots,
         ),
+        _forecast_section(scope, run, countries, names, (1,)),
         _section("field_reports", scope, figures=_field_report_figures(scope, countries)),
     ]
-    return _finish(scope, sections, run, left_out), run
+    content = _finish(
+        scope, sections, run, left_out, warnings=warnings, coverage=coverage, newest=newest
+    )
+    return content, run
 
 
 # -- country situation report ---------------------------------------------------------------
@@ -436,6 +584,8 @@ def build_situation_report(scope: Scope) -> tuple[dict[str, Any], Any]:
     language = scope.language
     code = scope.country
     names = _country_names(language, [code])
+    warnings, coverage = _coverage_warnings(scope, [code], names)
+    newest = _newest_event_note(scope, scope.events(country=(code,)))
     window = {"country": (code,), "date_from": scope.period_start, "date_to": scope.period_end}
     in_period = scope.events(**window)
     left_out = scope.builder_events(**window).exclude(pk__in=in_period.values("pk")).count()
@@ -539,24 +689,31 @@ def build_situation_report(scope: Scope) -> tuple[dict[str, Any], Any]:
     escalations = (
         _escalation_figures(scope, run, [code], _months_back(scope.period_end, 2)) if run else []
     )
-    forecasts = (
-        _forecast_figures(scope, run, [code], names, horizons=(1, 2, 3))
-        + _backtest_figures(scope, run)
-        if run
-        else []
-    )
-    situation = _situation_type(escalations, forecasts, deaths)
-    options = [phrase(key, language) for key in RESPONSE_OPTIONS[situation]]
+    forecast_section = _forecast_section(scope, run, [code], names, (1, 2, 3))
+    forecasts = [f for f in forecast_section["figures"] if "p_ge25" in f]
+    situation = "unknown" if coverage == "none" else _situation_type(escalations, forecasts, deaths)
+    options = [
+        phrase(key, language, country=names.get(code, code)) for key in RESPONSE_OPTIONS[situation]
+    ]
+    trend_figures = [trend, totals]
+    trend_text: list[str] = []
+    if coverage == "none":
+        # The period's silence is missing data: no total, and the chart is not "zero".
+        trend_figures = [trend]
+        trend_text = [phrase("text.counts_not_covered", language)]
     sections = [
-        _section("trend", scope, figures=[trend, totals], chart="trend"),
+        _section("trend", scope, text=trend_text, figures=trend_figures, chart="trend"),
         _section("map", scope, figures=[map_figure], chart="map"),
         _section("key_events", scope, figures=key_events),
         _section("indicators", scope, figures=indicators),
         _section("escalations", scope, text=no_run, figures=escalations),
-        _section("forecasts", scope, text=no_run, figures=forecasts),
+        forecast_section,
         _section("response_options", scope, text=options, situation=situation),
     ]
-    return _finish(scope, sections, run, left_out), run
+    content = _finish(
+        scope, sections, run, left_out, warnings=warnings, coverage=coverage, newest=newest
+    )
+    return content, run
 
 
 def _situation_type(escalations: list, forecasts: list, deaths: int) -> str:

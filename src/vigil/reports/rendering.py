@@ -97,6 +97,8 @@ def render_markdown(product: Product, *, base_url: str | None = None) -> str:
         f"{info['label_period']}: {info['period']} · {info['label_author']}: {info['author']}",
         "",
     ]
+    for warning in product.content.get("warnings", []):
+        lines += [f"> **{warning}**", ""]
     for note in product.content.get("notes", []):
         lines += [f"> {note}", ""]
     for section in sections_with_links(product, base_url=base):
@@ -107,6 +109,7 @@ def render_markdown(product: Product, *, base_url: str | None = None) -> str:
             count = len(item.get("event_ids", []))
             link = f" — {info['events_behind']} ({count}): <{item['url']}>" if count else ""
             lines.append(f"- {item['label']}{link}")
+            lines += [f"  - {line}" for line in item.get("lines", [])]
         if section["figures"]:
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -126,6 +129,7 @@ def render_pdf(product: Product, *, base_url: str | None = None) -> bytes:
         "meta": meta(product),
         "sections": sections_with_links(product, base_url=base),
         "notes": product.content.get("notes", []),
+        "warnings": product.content.get("warnings", []),
         "dir": direction(product.language),
         "fonts": PDF_FONTS,
         "images": {

@@ -53,6 +53,7 @@ def _render_detail(request: HttpRequest, product, status: int = 200) -> HttpResp
         "meta": rendering.meta(product),
         "sections": rendering.sections_with_links(product),
         "notes": product.content.get("notes", []),
+        "warnings": product.content.get("warnings", []),
         "dir": direction(product.language),
         "history": selectors.history_of(product),
         "map_points": json.dumps(map_figure.get("points", []) if map_figure else []),
@@ -76,7 +77,11 @@ def synopsis_today(request: HttpRequest, region: str) -> HttpResponse:
     )
     if product is None:
         return render(
-            request, "reports/no_synopsis.html", {"region": code, "today": today}, status=404
+            request,
+            "reports/no_synopsis.html",
+            # The command line takes ISO dates, whatever the page's locale prints.
+            {"region": code, "today": today, "today_iso": today.isoformat()},
+            status=404,
         )
     record_reads([product], request.user, surface=Surface.PAGE)
     return _render_detail(request, product)

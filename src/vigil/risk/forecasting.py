@@ -51,9 +51,13 @@ def store_month_forecasts(
     retrain: bool,
     params: dict[str, Any],
     names: dict[str, str],
+    coverage: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Forecasts h = 1..3 months after `month` for every area with an event in the
-    training window; returns them as a frame (area, horizon, p_any) and the rows written."""
+    training window whose country some source covers in `month`; returns them as a frame
+    (area, horizon, p_any) and the rows written. With `coverage`, the forecasters learn
+    from covered months only, as the backtests do (no data is not zero), and an area
+    whose origin month no source covers gets no forecast: its page says why instead."""
     start = max(events["date_start"].min(), month - pd.DateOffset(years=TRAINING_YEARS))
     start = pd.Timestamp(start.year, start.month, 1)
     recent = events.loc[events["date_start"] >= start]
@@ -61,9 +65,11 @@ def store_month_forecasts(
         recent = recent.dropna(subset=["admin1"])
     if recent.empty:
         return pd.DataFrame(columns=["area", "horizon", "p_any"]), 0
-    panel = build_violence_panel(recent, level=level, start=start, end=month)
+    panel = build_violence_panel(recent, level=level, start=start, end=month, coverage=coverage)
     panel["area"] = panel["unit"].str.replace("|", "/", regex=False)
-    origin = panel.loc[panel["period"] == month]
+    origin = panel.loc[(panel["period"] == month) & panel["covered"].astype(bool)]
+    if origin.empty:
+        return pd.DataFrame(columns=["area", "horizon", "p_any"]), 0
     rows, frames = [], []
     # Fitting is pure computation on the panel: the horizons fit side by side in threads
     # (gradient boosting releases the GIL); the database work stays on this thread.
@@ -274,6 +280,8 @@ _METRICS = (
     "ge25_auc",
     "ge25_brier",
     "mse_log1p",
+    "mae",
+    "medae",
     "crps",
     "coverage80",
     "mis90",

@@ -87,14 +87,18 @@ class AreaRisk(_AreaRow):
     """An area's current level and change over the run's last months: the risk table."""
 
     period = models.DateField(help_text=_("First day of the last full month of data"))
-    events = models.PositiveIntegerField()
-    fatalities = models.PositiveIntegerField()
-    fatalities_previous = models.PositiveIntegerField()
+    # No data is not zero: an area no source covers in the period keeps its row (so a page
+    # can say why it has no figures) with every figure and the rank empty.
+    covered = models.BooleanField(default=True)
+    coverage_note = models.CharField(max_length=200, blank=True)
+    events = models.PositiveIntegerField(null=True, blank=True)
+    fatalities = models.PositiveIntegerField(null=True, blank=True)
+    fatalities_previous = models.PositiveIntegerField(null=True, blank=True)
     months_since_fatal = models.PositiveIntegerField(null=True, blank=True)
     # P(any fatal organised violence next month), from the stored forecast when one exists.
     risk = models.FloatField(null=True, blank=True)
-    change_ratio = models.FloatField()
-    rank = models.PositiveIntegerField()
+    change_ratio = models.FloatField(null=True, blank=True)
+    rank = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["run", "level", "rank"]

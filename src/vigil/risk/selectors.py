@@ -10,9 +10,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from vigil.actors.models import Organisation
+from vigil.geo.models import Country, RegionalOrganisation
+from vigil.geo.selectors import region_members_on
 from vigil.risk.choices import RunStatus
 from vigil.risk.models import (
     AnalysisRun,
@@ -71,7 +73,51 @@ def _of_run(queryset: QuerySet, run: AnalysisRun | None, countries: Iterable[str
 def area_risk(
     run: AnalysisRun | None, *, level: str = "country", countries: Iterable[str] | None = None
 ) -> QuerySet[AreaRisk]:
-    return _of_run(AreaRisk.objects.select_related("country"), run, countries).filter(level=level)
+    """Ranked (covered) areas first, then the areas no source covers, by name."""
+    rows = _of_run(AreaRisk.objects.select_related("country"), run, countries).filter(level=level)
+    return rows.order_by(F("rank").asc(nulls_last=True), "area_name")
+
+
+def coverage_of(run: AnalysisRun | None, countries: Iterable[str]) -> list[dict[str, Any]]:
+    """Per country, what the run's data covered in its last full month: status
+    ("covered", "partial", "none"), the last covered day and the sentence to print
+    ("no data since 2019-12-31 — UCDP GED extract 20.1"). A country the run never heard
+    of is not covered: no data is not zero."""
+    summary = (run.summary or {}) if run else {}
+    # A run stored before coverage was recorded says nothing either way: "unknown".
+    recorded = "coverage" in summary
+    stored = summary.get("coverage", {})
+    codes = sorted(set(countries))
+    names = dict(Country.objects.filter(pk__in=codes).values_list("pk", "name"))
+    out = []
+    for code in codes:
+        row = stored.get(code) or {
+            "status": "none" if recorded else "unknown",
+            "last": None,
+            "note": "no source covers this country" if recorded else "",
+        }
+        last = dt.date.fromisoformat(row["last"]) if row.get("last") else None
+        missing = row["status"] in ("none", "partial")
+        out.append(
+            {
+                "country": code,
+                "name": names.get(code, code),
+                **row,
+                "last": last,
+                "missing": missing,
+            }
+        )
+    return out
+
+
+def coverage_gaps(coverage: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The countries of `coverage_of` rows that are not wholly covered, grouped by their
+    sentence, so that a page lists "no source covers this country: Benin, Ghana, ..." once."""
+    groups: dict[str, list[str]] = {}
+    for row in coverage:
+        if row["missing"]:
+            groups.setdefault(row["note"], []).append(row["name"])
+    return [{"note": note, "countries": names} for note, names in groups.items()]
 
 
 def escalations(
@@ -131,16 +177,11 @@ def model_versions(run: AnalysisRun | None) -> QuerySet[ModelVersion]:
 
 
 def regions_with_hotspots(run: AnalysisRun | None) -> list[tuple[str, str]]:
-    """(code, name) of the regional organisations the run ranked areas for."""
+    """(code, name) of the regional organisations a run can be read for: all of them, so
+    that a region whose data ends before the run still shows why it has no hotspot."""
     if run is None:
         return []
-    rows = (
-        Hotspot.objects.filter(run=run)
-        .order_by("region_id")
-        .values_list("region_id", "region__name")
-        .distinct()
-    )
-    return list(rows)
+    return list(RegionalOrganisation.objects.order_by("code").values_list("code", "name"))
 
 
 def regional_overview(
@@ -152,21 +193,54 @@ def regional_overview(
     regions = regions_with_hotspots(run)
     codes = [code for code, _ in regions]
     if region not in codes:
-        region = "ECOWAS" if "ECOWAS" in codes else (codes[0] if codes else None)
+        # The default is a region the data covers: one with ranked hotspots, ECOWAS first.
+        ranked = (
+            set(Hotspot.objects.filter(run=run).values_list("region_id", flat=True))
+            if run
+            else set()
+        )
+        preferred = [c for c in codes if c in ranked] or codes
+        region = "ECOWAS" if "ECOWAS" in preferred else (preferred[0] if preferred else None)
     freq = freq if freq in ("MS", "W") else "MS"
     spots = list(hotspots(run, region=region, freq=freq)) if region else []
     countries = sorted({h.country_id for h in spots})
+    members = (
+        sorted(region_members_on(region, run.as_of).values_list("iso3", flat=True))
+        if region and run
+        else []
+    )
     next_month = {f.area: f for f in forecasts(run, level="admin1", countries=countries, horizon=1)}
     rows = [{"hotspot": h, "forecast": next_month.get(h.area)} for h in spots]
+    coverage = coverage_of(run, members)
+    covered_members = sum(1 for c in coverage if c["status"] == "covered")
     return {
         "run": run,
         "regions": regions,
         "region": region,
         "freq": freq,
         "rows": rows,
-        "countries": list(area_risk(run, level="country", countries=countries)),
+        "countries": list(area_risk(run, level="country", countries=members)),
+        "coverage": coverage,
+        "coverage_gaps": coverage_gaps(coverage),
+        "covered_members": covered_members,
+        "covered_run": None if covered_members else newest_covered_run(user, run, members),
         "clusters": list(clusters(run, countries=countries)[:20]),
     }
+
+
+def newest_covered_run(
+    user: Any, run: AnalysisRun | None, countries: Iterable[str]
+) -> AnalysisRun | None:
+    """The newest run before `run` in which a source covered one of `countries`: where a
+    reader should look when the latest analysis finds a region's data ended."""
+    if run is None:
+        return None
+    wanted = set(countries)
+    for earlier in visible_runs(user).filter(as_of__lt=run.as_of).order_by("-as_of")[:50]:
+        stored = (earlier.summary or {}).get("coverage", {})
+        if any(stored.get(code, {}).get("status") == "covered" for code in wanted):
+            return earlier
+    return None
 
 
 def country_overview(user: Any, iso3: str, *, as_of: dt.date | None = None) -> dict:
@@ -177,14 +251,21 @@ def country_overview(user: Any, iso3: str, *, as_of: dt.date | None = None) -> d
     country_rows = list(area_risk(run, level="country", countries=[iso3]))
     national = list(forecasts(run, level="country", countries=[iso3]).order_by("horizon"))
     next_month = {f.area: f for f in forecasts(run, level="admin1", countries=[iso3], horizon=1)}
+    coverage = coverage_of(run, [iso3])[0] if run else None
+    uncovered = coverage is not None and coverage["missing"]
     return {
         "run": run,
+        "coverage": coverage,
+        "covered_run": newest_covered_run(user, run, [iso3]) if uncovered else None,
         "risk": country_rows[0] if country_rows else None,
         "escalations": list(escalations(run, countries=[iso3]).order_by("-period", "rank")),
         "forecasts": [{"forecast": f, "backtest": backtest_beside(f)} for f in national],
+        # How good the next-month forecasts are: a sentence and three measures (the page
+        # prints them under the table, with the link to the full report).
+        "backtest": backtest_summary(national[0].model_version) if national else None,
         "areas": [
             {"risk": a, "forecast": next_month.get(a.area)}
-            for a in area_risk(run, level="admin1", countries=[iso3]).order_by("rank")
+            for a in area_risk(run, level="admin1", countries=[iso3])
         ],
         "clusters": list(clusters(run, countries=[iso3])),
         "conflict": [
@@ -222,6 +303,78 @@ def backtest_table(version: ModelVersion) -> list[dict[str, Any]]:
     return out
 
 
+# What a reader is told about a forecaster's backtest: three measures people understand,
+# each against the same named baseline. (metric, higher is better, decimals)
+SUMMARY_MEASURES = (("any_auc", True, 2), ("any_brier", False, 3), ("medae", False, 1))
+BASELINE_NAMES = {
+    "ZerosBaseline": "zeros",
+    "PersistenceBaseline": "persistence",
+    "HistoricalAverageBaseline": "historical average",
+    "ConflictologyBaseline": "conflictology",
+    "BootstrapBaseline": "bootstrap",
+}
+
+
+def backtest_summary(version: ModelVersion) -> dict[str, Any] | None:
+    """A forecaster version's backtest as a reader can weigh it: the baseline with the best
+    Brier score of "any death" (the one hardest to beat on the question the page asks),
+    and for the AUC of any death, its Brier score and the median absolute error of deaths,
+    both values, which is better and by how much. None when never backtested."""
+    scores = version.backtest or {}
+    model, baselines = scores.get("model") or {}, scores.get("baselines") or {}
+    if model.get("any_brier") is None:
+        return None
+    named = {n: s for n, s in baselines.items() if n != "ZerosBaseline" and s.get("any_brier")}
+    if not named:
+        return None
+    best = min(named, key=lambda n: named[n]["any_brier"])
+    rows, wins = [], 0
+    for metric, higher, decimals in SUMMARY_MEASURES:
+        ours, theirs = model.get(metric), named[best].get(metric)
+        if not (_number(ours) and _number(theirs)):
+            continue
+        better = ours > theirs if higher else ours < theirs
+        tie = round(ours, decimals) == round(theirs, decimals)
+        wins += better and not tie
+        rows.append(
+            {
+                "metric": metric,
+                "model": ours,
+                "baseline": theirs,
+                "decimals": decimals,
+                "higher_is_better": higher,
+                "winner": "tie" if tie else ("model" if better else "baseline"),
+                "difference": abs(ours - theirs),
+            }
+        )
+    years = scores.get("test_years") or []
+    return {
+        "horizon": scores.get("horizon"),
+        "baseline": BASELINE_NAMES.get(best, best),
+        "baseline_count": len(named) + (1 if "ZerosBaseline" in baselines else 0),
+        "rows": rows,
+        "wins": wins,
+        "measures": len(rows),
+        "test_years": f"{years[0]}–{years[-1]}" if len(years) >= 2 else "",
+    }
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def backtest_report_html() -> str | None:
+    """bench/backtest/REPORT.md as HTML (raw HTML in it is escaped), or None without it."""
+    from markdown_it import MarkdownIt
+
+    from vigil.risk.forecasting import BACKTEST_RESULTS
+
+    path = BACKTEST_RESULTS.with_name("REPORT.md")
+    if not path.exists():
+        return None
+    return MarkdownIt("commonmark", {"html": False}).enable("table").render(path.read_text())
+
+
 # The figures shown beside a forecast on the country page.
 BACKTEST_FIGURES = ("any_auc", "any_brier", "crps", "coverage80")
 
@@ -247,15 +400,24 @@ def year_backtest_beside(forecast: ConflictForecast) -> list[dict[str, Any]]:
         {
             "metric": metric,
             "model": model[metric],
-            "baseline": best,
+            "baseline": BASELINE_NAMES.get(best, best) if best else None,
             "baseline_value": values.get(best) if best else None,
         }
     ]
 
 
-def country_trend(user: Any, iso3: str, *, months: int = 36, until: dt.date | None = None):
+def country_trend(
+    user: Any,
+    iso3: str,
+    *,
+    months: int = 36,
+    until: dt.date | None = None,
+    covered_until: dt.date | None = None,
+):
     """Monthly events and deaths the reader may see in a country, over the last `months`
-    months up to `until` (default: the newest such event)."""
+    months up to `until` (default: the newest such event). A month that ends after
+    `covered_until` (the last day a source covers) has `covered` False and no figures:
+    its silence is missing data, not zero deaths."""
     from vigil.events.selectors import EventFilters, events_visible_to, timeline
 
     visible_events = events_visible_to(user, EventFilters(country=(iso3,)))
@@ -272,6 +434,15 @@ def country_trend(user: Any, iso3: str, *, months: int = 36, until: dt.date | No
     while month <= until:
         key = month.strftime("%Y-%m")
         row = by_month.get(key, {"events": 0, "fatalities": 0})
-        out.append({"month": month, "events": row["events"], "fatalities": row["fatalities"]})
-        month = (month + dt.timedelta(days=32)).replace(day=1)
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        inside = covered_until is None or following - dt.timedelta(days=1) <= covered_until
+        out.append(
+            {
+                "month": month,
+                "covered": inside,
+                "events": row["events"] if inside else None,
+                "fatalities": row["fatalities"] if inside else None,
+            }
+        )
+        month = following
     return out

@@ -25,6 +25,7 @@ from threadpoolctl import threadpool_limits
 
 from vigil.actors.choices import OrganisationKind
 from vigil.actors.models import Organisation
+from vigil.analytics.coverage import coverage_status
 from vigil.analytics.escalation import (
     EscalationParams,
     detect_escalations,
@@ -32,7 +33,12 @@ from vigil.analytics.escalation import (
 )
 from vigil.analytics.hotspots import cluster_events, rank_hotspots
 from vigil.analytics.panel import build_panel
-from vigil.events.selectors import events_for_audience, events_frame
+from vigil.analytics.precision import known_by
+from vigil.events.selectors import (
+    coverage_frame_for_audience,
+    events_for_audience,
+    events_frame,
+)
 from vigil.geo.models import RegionalOrganisation, RegionMembership
 from vigil.risk.areas import area_centroids, area_fields, area_names
 from vigil.risk.choices import AreaLevel, RunStatus
@@ -56,7 +62,13 @@ PLATFORM_SLUG = "vigil-platform"
 # the excess that counts is scaled down from the monthly one.
 WEEKS_OF_HISTORY = 52
 WEEKLY_ESCALATION = EscalationParams(
-    window=12, min_history=6, min_excess_fatalities=15.0, min_excess_events=4.0
+    window=12,
+    min_history=6,
+    min_excess_fatalities=15.0,
+    min_excess_events=4.0,
+    surge_window=4,
+    surge_min_fatalities=12.0,
+    surge_min_events=3.0,
 )
 _MARK_ORDER = [TLP.CLEAR, TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT, TLP.RED]
 
@@ -92,6 +104,20 @@ def latest_event_date(organisation: Organisation | None = None) -> dt.date | Non
     return queryset.order_by("-date_start").values_list("date_start", flat=True).first()
 
 
+def newest_covered_day(region: str, organisation: Organisation | None = None) -> dt.date | None:
+    """The last day some counting source covers a member of `region`: the natural as-of
+    date of that region's situation room when its data stops before today."""
+    from vigil.analytics.coverage import last_covered
+
+    coverage = coverage_frame_for_audience(organisation.pk if organisation else None)
+    members = RegionMembership.objects.filter(organisation_id=region).values_list(
+        "country_id", flat=True
+    )
+    days = [last_covered(coverage, code) for code in set(members)]
+    days = [day for day in days if day is not None]
+    return max(days).date() if days else None
+
+
 def analyse(
     *,
     as_of: dt.date,
@@ -115,6 +141,8 @@ def analyse(
     audience = organisation.pk if organisation else None
     queryset = events_for_audience(audience, until=as_of)
     events = events_frame(queryset)
+    events = events.loc[known_by(events, as_of)] if len(events) else events
+    coverage = coverage_frame_for_audience(audience)
     marks = set(queryset.order_by().values_list("tlp", flat=True).distinct())
     step("read events")
     owner = organisation or platform_organisation()
@@ -122,7 +150,9 @@ def analyse(
     run = AnalysisRun.objects.create(owner_org=owner, tlp=mark, as_of=as_of)
     try:
         with threadpool_limits(1), transaction.atomic():
-            counts = _compute(run, events, as_of, model_dir, retrain, forecaster_params or {}, step)
+            counts = _compute(
+                run, events, coverage, as_of, model_dir, retrain, forecaster_params or {}, step
+            )
             counts["conflict_forecasts"] = store_conflict_forecasts(
                 run, as_of, conflict_data, model_dir, retrain
             )
@@ -145,9 +175,31 @@ def analyse(
         "rows": counts,
         "marks_read": sorted(marks),
         "last_full_month": str(last_full_month(as_of).date()),
+        "coverage": _coverage_summary(coverage, events, as_of),
     }
     run.save()
     return run
+
+
+def _coverage_summary(
+    coverage: pd.DataFrame, events: pd.DataFrame, as_of: dt.date
+) -> dict[str, dict[str, str | None]]:
+    """Per country the run read or a regional organisation holds: whether the run's last
+    full month is covered, how far the data reaches and a sentence a page can print."""
+    month = last_full_month(as_of)
+    countries = set(RegionMembership.objects.values_list("country_id", flat=True))
+    if len(events):
+        countries |= set(events["country"].dropna().astype(str))
+    countries |= {c for c in coverage["country"] if c != "*"}
+    status = coverage_status(coverage, countries, month, month + pd.offsets.MonthEnd(0))
+    return {
+        row.country: {
+            "status": row.status,
+            "last": None if pd.isna(row.last) else row.last.date().isoformat(),
+            "note": row.note,
+        }
+        for row in status.itertuples(index=False)
+    }
 
 
 def _run_mark(marks: set[str], organisation: Organisation | None) -> str:
@@ -162,6 +214,7 @@ def _run_mark(marks: set[str], organisation: Organisation | None) -> str:
 def _compute(
     run: AnalysisRun,
     events: pd.DataFrame,
+    coverage: pd.DataFrame,
     as_of: dt.date,
     model_dir: Path | None,
     retrain: bool,
@@ -175,8 +228,11 @@ def _compute(
         return counts
     names = area_names(events)
     centroids = area_centroids(events)
+    # Every area from the data's first month: an area's first recorded month is then
+    # scored against the (covered, quiet) months before it, not skipped as its start.
+    first = events["date_start"].min()
     panels = {
-        level: build_panel(events, level=level, end=month)
+        level: build_panel(events, level=level, start=first, end=month, coverage=coverage)
         for level in (AreaLevel.COUNTRY, AreaLevel.ADMIN1)
     }
     step("panels")
@@ -184,14 +240,20 @@ def _compute(
     forecasts: dict[str, pd.DataFrame] = {}
     for level in (AreaLevel.COUNTRY, AreaLevel.ADMIN1):
         forecasts[level], written = store_month_forecasts(
-            run, events, level, month, model_dir, retrain, params, names
+            run, events, level, month, model_dir, retrain, params, names, coverage
         )
         counts["forecasts"] += written
     step("forecasts")
 
+    notes = {
+        row.country: row.note
+        for row in coverage_status(
+            coverage, set(events["country"].astype(str)), month, month + pd.offsets.MonthEnd(0)
+        ).itertuples(index=False)
+    }
     for level, panel in panels.items():
         counts["area_risk"] += _store_area_risk(
-            run, panel, level, month, forecasts[level], names, centroids
+            run, panel, level, month, forecasts[level], names, centroids, notes
         )
     step("area risk")
 
@@ -201,6 +263,8 @@ def _compute(
     for level, scored in scores.items():
         flagged = rank_escalations(scored)
         flagged = flagged.loc[flagged["period"] >= since]
+        # No data is not calm, and a month after a gap is not a surge against zeros.
+        flagged = flagged.loc[_covered_cells(panels[level], flagged)]
         for rank, row in enumerate(flagged.itertuples(index=False), start=1):
             target = "fatalities" if "fatalities" in row.flagged_on else "events"
             observed = float(getattr(row, target))
@@ -232,7 +296,14 @@ def _compute(
         & (events["date_start"] < week + pd.Timedelta(weeks=1))
     ]
     if not recent.empty:
-        weekly = build_panel(recent, level=AreaLevel.ADMIN1, freq="W", end=week)
+        weekly = build_panel(
+            recent,
+            level=AreaLevel.ADMIN1,
+            freq="W",
+            start=week - pd.Timedelta(weeks=WEEKS_OF_HISTORY),
+            end=week,
+            coverage=coverage,
+        )
         counts["hotspots"] += _store_hotspots(
             run,
             weekly,
@@ -249,6 +320,19 @@ def _compute(
     return counts
 
 
+def _covered_cells(panel: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+    """For each of `rows` (area, period), whether the panel's cell and the 3 months before
+    it are covered."""
+    if rows.empty or "covered" not in panel:
+        return pd.Series(True, index=rows.index)
+    frame = panel.sort_values(["area", "period"])
+    covered = frame["covered"].astype(float)
+    recent = covered.groupby(frame["area"]).rolling(4, min_periods=1).min().droplevel(0)
+    ok = frame.assign(ok=recent.astype(bool)).set_index(["area", "period"])["ok"]
+    keys = pd.MultiIndex.from_frame(rows[["area", "period"]])
+    return pd.Series(ok.reindex(keys).fillna(False).to_numpy(), index=rows.index)
+
+
 def _store_area_risk(
     run: AnalysisRun,
     panel: pd.DataFrame,
@@ -257,23 +341,37 @@ def _store_area_risk(
     forecasts: pd.DataFrame,
     names: dict[str, str],
     centroids: dict[str, tuple[float, float]],
+    notes: dict[str, str],
 ) -> int:
+    """The risk table's rows for `month`: covered areas ranked by deaths then events over
+    the last 3 months (ties broken by area, so no two share a rank); areas no source covers
+    in `month` are stored unranked, without figures, with the sentence that says why."""
     window = 3
     frame = panel.sort_values(["area", "period"])
     by_area = frame.groupby("area", sort=False)
-    recent = by_area["fatalities"].rolling(window, min_periods=1).sum().droplevel(0)
-    recent_events = by_area["events"].rolling(window, min_periods=1).sum().droplevel(0)
-    previous = recent.groupby(frame["area"]).shift(window).fillna(0)
+    recent = by_area["fatalities"].rolling(window, min_periods=window).sum().droplevel(0)
+    recent_events = by_area["events"].rolling(window, min_periods=window).sum().droplevel(0)
+    previous = recent.groupby(frame["area"]).shift(window)
     frame = frame.assign(recent=recent, recent_events=recent_events, previous=previous)
     current = frame.loc[frame["period"] == month]
     if current.empty:
         return 0
+    if "covered" not in current:
+        current = current.assign(covered=True)
     p_any = {}
     if not forecasts.empty:
         h1 = forecasts.loc[forecasts["horizon"] == 1]
         p_any = dict(zip(h1["area"], h1["p_any"], strict=True))
     current = current.assign(risk=current["area"].map(p_any))
-    current = current.sort_values(["recent", "recent_events"], ascending=False, kind="stable")
+    # A window that reaches back before the data's coverage is not a full window.
+    usable = current["covered"].astype(bool) & current["recent"].notna()
+    ranked = current.loc[usable].sort_values(
+        ["recent", "recent_events", "area"], ascending=[False, False, True], kind="stable"
+    )
+
+    def figure(value: float) -> int | None:
+        return None if pd.isna(value) else int(value)
+
     rows = [
         AreaRisk(
             run=run,
@@ -282,15 +380,26 @@ def _store_area_risk(
             period=month.date(),
             events=int(row.recent_events),
             fatalities=int(row.recent),
-            fatalities_previous=int(row.previous),
-            months_since_fatal=None
-            if pd.isna(row.periods_since_fatal)
-            else int(row.periods_since_fatal),
+            fatalities_previous=figure(row.previous),
+            months_since_fatal=figure(row.periods_since_fatal),
             risk=None if pd.isna(row.risk) else float(row.risk),
-            change_ratio=(row.recent + 1.0) / (row.previous + 1.0),
+            change_ratio=None
+            if pd.isna(row.previous)
+            else (row.recent + 1.0) / (row.previous + 1.0),
             rank=rank,
         )
-        for rank, row in enumerate(current.itertuples(index=False), start=1)
+        for rank, row in enumerate(ranked.itertuples(index=False), start=1)
+    ]
+    rows += [
+        AreaRisk(
+            run=run,
+            level=level,
+            **area_fields(row.area, level, names, centroids),
+            period=month.date(),
+            covered=False,
+            coverage_note=notes.get(str(row.country), "no source covers this month")[:200],
+        )
+        for row in current.loc[~usable].sort_values("area").itertuples(index=False)
     ]
     AreaRisk.objects.bulk_create(rows, batch_size=1000)
     return len(rows)

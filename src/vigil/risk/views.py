@@ -17,9 +17,20 @@ from vigil.risk import selectors
 CHART_WIDTH, CHART_HEIGHT = 720, 180
 
 
+def _as_of(request: HttpRequest) -> dt.date | None:
+    """`?as_of=2019-12-31`: read the newest analysis up to that day (an ISO date)."""
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return None
+
+
 def regional(request: HttpRequest) -> HttpResponse:
     overview = selectors.regional_overview(
-        request.user, request.GET.get("region"), freq=request.GET.get("freq", "MS")
+        request.user,
+        request.GET.get("region"),
+        freq=request.GET.get("freq", "MS"),
+        as_of=_as_of(request),
     )
     for row in overview["rows"]:
         row["events_url"] = _window_events_url(row["hotspot"], overview["freq"])
@@ -48,9 +59,24 @@ def country(request: HttpRequest, iso3: str) -> HttpResponse:
     name = country_name(iso3)
     if name is None:
         raise Http404("No such country")
-    overview = selectors.country_overview(request.user, iso3)
+    overview = selectors.country_overview(request.user, iso3, as_of=_as_of(request))
     run = overview["run"]
-    trend = selectors.country_trend(request.user, iso3, until=run.as_of if run else None)
+    coverage = overview["coverage"]
+    covered_until = None
+    if coverage and coverage["missing"]:
+        covered_until = coverage["last"] or dt.date.min
+    months = 36
+    if run and covered_until and covered_until != dt.date.min:
+        # Show the last two covered years before the gap, not three years of "no data".
+        gap = (run.as_of.year - covered_until.year) * 12 + run.as_of.month - covered_until.month
+        months = min(max(36, gap + 24), 72)
+    trend = selectors.country_trend(
+        request.user,
+        iso3,
+        months=months,
+        until=run.as_of if run else None,
+        covered_until=covered_until,
+    )
     escalated = {
         e.period.strftime("%Y-%m") for e in overview["escalations"] if e.level == "country"
     }
@@ -64,6 +90,15 @@ def country(request: HttpRequest, iso3: str) -> HttpResponse:
             "chart": _bar_chart(trend, escalated, iso3),
         },
     )
+
+
+def backtest_report(request: HttpRequest) -> HttpResponse:
+    """The committed backtest report the forecasts' scores come from, as the page a product
+    links to. Public: it describes models and public data, not any organisation's records."""
+    html = selectors.backtest_report_html()
+    if html is None:
+        raise Http404("No backtest report in this deployment")
+    return render(request, "risk/backtest.html", {"report": html})
 
 
 def _window_events_url(hotspot: Any, freq: str) -> str:
@@ -83,13 +118,27 @@ def _bar_chart(trend: list[dict[str, Any]], escalated: set[str], iso3: str) -> d
     bar links to the events behind it in the events browser."""
     if not trend:
         return {"bars": [], "width": CHART_WIDTH, "height": CHART_HEIGHT, "max": 0}
-    peak = max(row["fatalities"] for row in trend) or 1
+    peak = max((row["fatalities"] or 0) for row in trend) or 1
     step = CHART_WIDTH / len(trend)
     events_url = reverse("web:events")
     bars = []
     for i, row in enumerate(trend):
         month: dt.date = row["month"]
         last = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        if not row["covered"]:
+            # A full-height hatched bar: no source covers this month.
+            bars.append(
+                {
+                    "x": round(i * step + 1, 1),
+                    "y": 0,
+                    "width": round(max(step - 2, 1), 1),
+                    "height": CHART_HEIGHT,
+                    "label": month.strftime("%Y-%m"),
+                    "missing": True,
+                    "url": "",
+                }
+            )
+            continue
         height = (CHART_HEIGHT - 20) * row["fatalities"] / peak
         bars.append(
             {
@@ -104,7 +153,15 @@ def _bar_chart(trend: list[dict[str, Any]], escalated: set[str], iso3: str) -> d
                 "url": f"{events_url}?country={iso3}&date_from={month}&date_to={last}",
             }
         )
-    return {"bars": bars, "width": CHART_WIDTH, "height": CHART_HEIGHT, "max": peak}
+    missing = sum(1 for bar in bars if bar.get("missing"))
+    return {
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "max": peak,
+        "missing": missing,
+        "all_missing": missing == len(bars),
+    }
 
 
 def _map_settings() -> dict[str, str]:
