@@ -93,14 +93,14 @@ def test_synopsis_shows_hotspots_escalations_and_forecasts_with_backtest_scores(
     sections = {s["key"]: s for s in product.content["sections"]}
     hotspot = sections["hotspots"]["figures"][0]
     assert hotspot["value"] == 9
-    assert "Borno: 9 deaths, change +6" in hotspot["label"]
+    assert "Borno — deaths: 9, change +6" in hotspot["label"]
     green_borno = {e.pk for e in borno_events if e.tlp == TLP.GREEN}
     assert set(hotspot["event_ids"]) == green_borno
     escalation = sections["escalations"]["figures"][0]
     assert "9 deaths against 3.0 expected" in escalation["label"]
     assert set(escalation["event_ids"]) == green_borno
     forecast, backtest = sections["forecasts"]["figures"]
-    assert "11 deaths expected (median; 80% interval 3–31)" in forecast["label"]
+    assert "expected deaths (median) 11, 80% interval 3–31" in forecast["label"]
     assert forecast["interval80"] == [3.0, 31.0]
     assert backtest["scores"] == {"any_auc": 0.91, "any_brier": 0.08}
     # One named baseline to beat: the best Brier score of those that are not all zeros.
@@ -133,7 +133,7 @@ def test_situation_report_has_trend_map_key_events_forecast_and_responses(
     sections = {s["key"]: s for s in product.content["sections"]}
     trend, total = sections["trend"]["figures"]
     by_month = {row["period"]: row for row in trend["series"]}
-    assert by_month["2024-02"] == {"period": "2024-02", "events": 3, "deaths": 9}
+    assert by_month["2024-02"] == {"period": "2024-02", "covered": True, "events": 3, "deaths": 9}
     assert by_month["2024-03"]["deaths"] == 1 + 2  # CLEAR and GREEN of DAY only
     assert total["label"] == "2 events and 3 deaths in the period"
     assert len(sections["map"]["figures"][0]["points"]) == 2
@@ -172,6 +172,15 @@ def test_a_country_no_source_covers_is_not_reported_calm_or_zero(
     sections = {s["key"]: s for s in product.content["sections"]}
     assert [f["key"] for f in sections["trend"]["figures"]] == ["trend"]  # no "0 deaths" total
     assert "no count of events or deaths is given" in sections["trend"]["text"][0]
+    # no empty chart drawn as zeros, no map of "0 located events"
+    assert sections["trend"]["chart"] is None
+    assert {row["covered"] for row in sections["trend"]["figures"][0]["series"]} == {False}
+    assert {row["deaths"] for row in sections["trend"]["figures"][0]["series"]} == {None}
+    assert sections["map"]["figures"] == []
+    assert "chart" not in sections["map"]
+    assert sections["map"]["text"] == [
+        "Not computed: no source covers this period, and silence is not calm."
+    ]
     assert sections["response_options"]["situation"] == "unknown"
     assert "Obtain current event data for Ghana" in sections["response_options"]["text"][0]
     assert (
@@ -212,3 +221,34 @@ def test_synopsis_lists_newly_verified_field_reports_with_their_events(
         "1 event above this product's mark (TLP:GREEN) was left out."
         in (product.product.content["notes"])
     )
+
+
+def test_the_trend_leaves_uncovered_months_empty_and_imprecise_events_out(
+    personas: Any, marked_events: MarkedEvents
+) -> None:
+    # given Nigeria covered from 2023-06 only, and an event known only to the year 2023
+    SourceCoverage.objects.filter(country="NGA").update(
+        first_date=dt.date(2023, 6, 1), derived_first=dt.date(2023, 6, 1)
+    )
+    EventFactory(
+        country_id="NGA", date_start=dt.date(2023, 1, 1), date_end=dt.date(2023, 12, 31),
+        date_precision=5, fatalities_best=500, tlp=TLP.CLEAR,
+    )  # fmt: skip
+    EventFactory(
+        country_id="NGA", date_start=dt.date(2023, 8, 3), date_end=dt.date(2023, 8, 3),
+        date_precision=1, fatalities_best=7, tlp=TLP.CLEAR,
+    )  # fmt: skip
+    product = services.generate_situation_report(country="NGA", date=DAY).product
+    trend = {s["key"]: s for s in product.content["sections"]}["trend"]
+    by_month = {row["period"]: row for row in trend["figures"][0]["series"]}
+
+    # then months before the coverage starts are missing, not zero
+    assert by_month["2023-05"] == {"period": "2023-05", "covered": False, "events": None,
+                                   "deaths": None}  # fmt: skip
+    # the year-long event is in no month, and the product says how many it left out
+    assert by_month["2023-01"]["deaths"] is None
+    assert by_month["2023-08"] == {"period": "2023-08", "covered": True, "events": 1,
+                                   "deaths": 7}  # fmt: skip
+    assert by_month["2023-12"]["deaths"] == 0
+    assert trend["chart"] == "trend"
+    assert any("not in the monthly chart: 1 in these months" in t for t in trend["text"])

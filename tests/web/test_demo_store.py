@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NO_DATA = "no data since 2019-12-31"
 # A probability or a death count printed for Nigeria would look like one of these.
-FIGURE = re.compile(r"\b0\.\d\d\b|\b\d+ deaths\b")
+FIGURE = re.compile(r"\b0\.\d\d\b|\b\d+ deaths\b|\bdeaths: \d")
 
 
 @pytest.fixture

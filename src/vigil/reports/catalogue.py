@@ -103,13 +103,24 @@ PHRASES: dict[str, dict[str, str]] = {
         "ar": "أحدث الأرقام",
     },
     # figure labels
-    "figure.events": {"en": "Events", "fr": "Événements", "pt": "Eventos", "ar": "الأحداث"},
-    "figure.deaths": {"en": "Deaths", "fr": "Décès", "pt": "Mortes", "ar": "الوفيات"},
+    # Counts are written "label: n" so that no language needs a plural form for them.
+    "figure.events": {
+        "en": "Events: {n}",
+        "fr": "Événements\u00a0: {n}",
+        "pt": "Eventos: {n}",
+        "ar": "الأحداث: {n}",
+    },
+    "figure.deaths": {
+        "en": "Deaths: {n}",
+        "fr": "Décès\u00a0: {n}",
+        "pt": "Mortes: {n}",
+        "ar": "الوفيات: {n}",
+    },
     "figure.country_events": {
-        "en": "{country}: {events} events, {deaths} deaths",
-        "fr": "{country} : {events} événements, {deaths} décès",
-        "pt": "{country}: {events} eventos, {deaths} mortes",
-        "ar": "{country}: {events} أحداث، {deaths} وفيات",
+        "en": "{country} — events: {events}, deaths: {deaths}",
+        "fr": "{country} — événements\u00a0: {events}, décès\u00a0: {deaths}",
+        "pt": "{country} — eventos: {events}, mortes: {deaths}",
+        "ar": "{country} — الأحداث: {events}، الوفيات: {deaths}",
     },
     "figure.escalation": {
         "en": "{area} ({period}): {observed} deaths against {expected} expected "
@@ -120,20 +131,28 @@ PHRASES: dict[str, dict[str, str]] = {
         "ar": "{area} ({period}): {observed} وفيات مقابل {expected} متوقعة (المفاجأة {surprise})",
     },
     "figure.hotspot": {
-        "en": "{rank}. {area}: {deaths} deaths, change {change:+d}",
-        "fr": "{rank}. {area} : {deaths} décès, variation {change:+d}",
-        "pt": "{rank}. {area}: {deaths} mortes, variação {change:+d}",
-        "ar": "{rank}. {area}: {deaths} وفيات، التغير {change:+d}",
+        "en": "{rank}. {area} — deaths: {deaths}, change {change:+d}",
+        "fr": "{rank}. {area} — décès\u00a0: {deaths}, variation {change:+d}",
+        "pt": "{rank}. {area} — mortes: {deaths}, variação {change:+d}",
+        "ar": "{rank}. {area} — الوفيات: {deaths}، التغير {change:+d}",
     },
+    "backtest.col.measure": {"en": "Measure", "fr": "Mesure", "pt": "Medida", "ar": "المقياس"},
+    "backtest.col.model": {
+        "en": "This model",
+        "fr": "Ce modèle",
+        "pt": "Este modelo",
+        "ar": "هذا النموذج",
+    },
+    "backtest.col.better": {"en": "Better", "fr": "Meilleur", "pt": "Melhor", "ar": "الأفضل"},
     "figure.forecast": {
         "en": "{area}, {target}: P(any death) {p_any}, P(25+ deaths) {p_ge25}, "
-        "{point} deaths expected (median; 80% interval {lower}–{upper})",
+        "expected deaths (median) {point}, 80% interval {lower}–{upper}",
         "fr": "{area}, {target} : P(au moins un décès) {p_any}, P(25 décès ou plus) {p_ge25}, "
-        "{point} décès attendus (médiane ; intervalle à 80 % {lower}–{upper})",
+        "décès attendus (médiane) {point}, intervalle à 80\u00a0% {lower}–{upper}",
         "pt": "{area}, {target}: P(pelo menos uma morte) {p_any}, P(25+ mortes) {p_ge25}, "
-        "{point} mortes esperadas (mediana; intervalo de 80% {lower}–{upper})",
+        "mortes esperadas (mediana) {point}, intervalo de 80% {lower}–{upper}",
         "ar": "{area}، {target}: احتمال وقوع وفيات {p_any}، احتمال 25 وفاة أو أكثر {p_ge25}، "
-        "{point} وفيات متوقعة (الوسيط؛ فاصل 80٪ {lower}–{upper})",
+        "الوفيات المتوقعة (الوسيط) {point}، فاصل 80٪ {lower}–{upper}",
     },
     "figure.backtest": {
         "en": "How good are these forecasts? In a backtest of the {level} model ({horizon} "
@@ -349,6 +368,22 @@ PHRASES: dict[str, dict[str, str]] = {
         "décès n'est donné.",
         "pt": "Nenhuma fonte cobre este período aqui: não se dá contagem de eventos nem de mortes.",
         "ar": "لا يغطي أي مصدر هذه الفترة هنا: لا يُعطى عدد للأحداث ولا للوفيات.",
+    },
+    "text.imprecise_left_out": {
+        "en": "Events dated only to the year, or spanning months, are not in the monthly "
+        "chart: {count} in these months.",
+        "fr": "Les événements datés seulement à l'année, ou étalés sur plusieurs mois, ne "
+        "figurent pas dans le graphique mensuel\u00a0: {count} sur ces mois.",
+        "pt": "Os eventos datados apenas ao ano, ou que abrangem vários meses, não estão no "
+        "gráfico mensal: {count} nestes meses.",
+        "ar": "الأحداث المؤرخة بالسنة فقط، أو الممتدة على عدة أشهر، ليست في الرسم الشهري: "
+        "{count} في هذه الأشهر.",
+    },
+    "text.trend_not_covered": {
+        "en": "No source covers any of these months: there is no trend to chart.",
+        "fr": "Aucune source ne couvre ces mois\u00a0: il n'y a pas de tendance à représenter.",
+        "pt": "Nenhuma fonte cobre estes meses: não há tendência a representar.",
+        "ar": "لا يغطي أي مصدر هذه الأشهر: لا يوجد اتجاه لعرضه.",
     },
     "text.section_not_covered": {
         "en": "Not computed: no source covers this period, and silence is not calm.",

@@ -36,26 +36,35 @@ def _png(figure: Any) -> bytes:
 
 
 def trend_png(series: list[dict[str, Any]]) -> bytes:
-    """Events (bars) and deaths (line) per month."""
+    """Events (bars) and deaths (line) per month. Months no source covers (``covered`` is
+    False, counts None) are grey hatched spans with no bar and a gap in the line: missing
+    data drawn as zero would read as calm."""
     figure, axis = plt.subplots(figsize=(7.2, 2.8))
     periods = [row["period"] for row in series]
-    positions = range(len(periods))
-    axis.bar(positions, [row["events"] for row in series], color=EVENTS_COLOUR, alpha=0.55)
+    positions = list(range(len(periods)))
+    known = [row.get("covered", True) and row["events"] is not None for row in series]
+    axis.bar(
+        positions, [row["events"] if ok else 0 for row, ok in zip(series, known, strict=True)],
+        color=EVENTS_COLOUR, alpha=0.55,
+    )  # fmt: skip
+    for position, ok in zip(positions, known, strict=True):
+        if not ok:
+            axis.axvspan(position - 0.5, position + 0.5, facecolor="#eeeeee", edgecolor="#bbbbbb",
+                         hatch="///", linewidth=0)  # fmt: skip
     axis.set_ylabel("#", color=EVENTS_COLOUR)
     deaths_axis = axis.twinx()
     deaths_axis.plot(
-        list(positions), [row["deaths"] for row in series], color=DEATHS_COLOUR, marker="o",
-        markersize=3,
+        positions,
+        [row["deaths"] if ok else float("nan") for row, ok in zip(series, known, strict=True)],
+        color=DEATHS_COLOUR, marker="o", markersize=3,
     )  # fmt: skip
     deaths_axis.set_ylabel("†", color=DEATHS_COLOUR)
     axis.set_ylim(bottom=0)
     deaths_axis.set_ylim(bottom=0)
     step = max(1, len(periods) // 8)
-    axis.set_xticks(list(positions)[::step], periods[::step], rotation=30, fontsize=7)
+    axis.set_xticks(positions[::step], periods[::step], rotation=30, fontsize=7)
     axis.spines["top"].set_visible(False)
     deaths_axis.spines["top"].set_visible(False)
-    if not periods:
-        axis.text(0.5, 0.5, "0", transform=axis.transAxes, ha="center", va="center")
     return _png(figure)
 
 

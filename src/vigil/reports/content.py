@@ -23,13 +23,13 @@ from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils import translation
 
-from vigil.analytics.coverage import coverage_status
+from vigil.analytics.coverage import coverage_status, covered
+from vigil.analytics.precision import countable
 from vigil.events.choices import Category
 from vigil.events.selectors import (
     EventFilters,
     coverage_frame_for,
     events_visible_to,
-    timeline,
 )
 from vigil.fieldreports.choices import ReviewStatus
 from vigil.fieldreports.selectors import reports_visible_to
@@ -183,7 +183,12 @@ def _backtest_figures(
                 ),
                 "value": None,
                 "table": {
-                    "columns": ["", "model", summary["baseline"], ""],
+                    "columns": [
+                        phrase("backtest.col.measure", language),
+                        phrase("backtest.col.model", language),
+                        baseline,
+                        phrase("backtest.col.better", language),
+                    ],
                     "rows": rows,
                 },
                 "lines": [
@@ -481,7 +486,7 @@ def build_synopsis(scope: Scope) -> tuple[dict[str, Any], Any]:
         developments.append(
             {
                 "key": "new-events",
-                "label": phrase("figure.events", language),
+                "label": phrase("figure.events", language, n=events),
                 "value": events,
                 "event_ids": _ids(new_events),
             }
@@ -489,7 +494,7 @@ def build_synopsis(scope: Scope) -> tuple[dict[str, Any], Any]:
         developments.append(
             {
                 "key": "new-deaths",
-                "label": phrase("figure.deaths", language),
+                "label": phrase("figure.deaths", language, n=deaths),
                 "value": deaths,
                 "event_ids": _ids(new_events.filter(fatalities_best__gt=0)),
             }
@@ -593,17 +598,13 @@ def build_situation_report(scope: Scope) -> tuple[dict[str, Any], Any]:
 
     trend_start = _months_back(scope.period_end, TREND_MONTHS - 1)
     trend_events = scope.events(country=(code,), date_from=trend_start, date_to=scope.period_end)
-    series = [
-        {"period": row["period"].strftime("%Y-%m"), "events": row["events"],
-         "deaths": row["fatalities"]}
-        for row in timeline(trend_events, interval="month")
-    ]  # fmt: skip
+    series, imprecise = _monthly_series(scope, code, trend_events, trend_start)
     trend = {
         "key": "trend",
         "label": phrase(
             "figure.trend", language, start=trend_start.isoformat(), end=scope.period_end
         ),
-        "value": sum(r["deaths"] for r in series),
+        "value": sum(r["deaths"] for r in series if r["covered"]),
         "series": series,
         "event_ids": _ids(trend_events),
     }
@@ -697,13 +698,21 @@ def build_situation_report(scope: Scope) -> tuple[dict[str, Any], Any]:
     ]
     trend_figures = [trend, totals]
     trend_text: list[str] = []
+    if imprecise:
+        trend_text.append(phrase("text.imprecise_left_out", language, count=imprecise))
+    if not any(row["covered"] for row in series):
+        trend_text.append(phrase("text.trend_not_covered", language))
     if coverage == "none":
-        # The period's silence is missing data: no total, and the chart is not "zero".
+        # The period's silence is missing data: no total, no map of "0 located events".
         trend_figures = [trend]
-        trend_text = [phrase("text.counts_not_covered", language)]
+        trend_text = [phrase("text.counts_not_covered", language), *trend_text]
+        map_section = _section("map", scope, text=[phrase("text.section_not_covered", language)])
+    else:
+        map_section = _section("map", scope, figures=[map_figure], chart="map")
+    chart = "trend" if any(row["covered"] for row in series) else None
     sections = [
-        _section("trend", scope, text=trend_text, figures=trend_figures, chart="trend"),
-        _section("map", scope, figures=[map_figure], chart="map"),
+        _section("trend", scope, text=trend_text, figures=trend_figures, chart=chart),
+        map_section,
         _section("key_events", scope, figures=key_events),
         _section("indicators", scope, figures=indicators),
         _section("escalations", scope, text=no_run, figures=escalations),
@@ -714,6 +723,57 @@ def build_situation_report(scope: Scope) -> tuple[dict[str, Any], Any]:
         scope, sections, run, left_out, warnings=warnings, coverage=coverage, newest=newest
     )
     return content, run
+
+
+def _monthly_series(
+    scope: Scope, code: str, events: QuerySet, start: dt.date
+) -> tuple[list[dict[str, Any]], int]:
+    """Every month from `start` to the period's end: events and deaths where a source covers
+    the month, None where none does (no data is not zero). Only events known to the month
+    and within it count (`analytics.precision.countable`); the others are returned as a count
+    so the product can say how many it left out."""
+    months = pd.date_range(pd.Timestamp(start), pd.Timestamp(scope.period_end), freq="MS")
+    if months.empty:
+        return [], 0
+    # The month in progress is judged up to the product's end, not the month's.
+    ends = (months + pd.offsets.MonthEnd(0)).map(
+        lambda end: min(end, pd.Timestamp(scope.period_end))
+    )
+    covered_months = covered(
+        coverage_frame_for(scope.audience),
+        pd.Series([code] * len(months)),
+        pd.Series(months),
+        pd.Series(ends),
+    ).to_numpy()
+    frame = pd.DataFrame(
+        list(events.values_list("date_start", "date_end", "date_precision", "fatalities_best")),
+        columns=["date_start", "date_end", "date_precision", "fatalities"],
+    )
+    imprecise = 0
+    if not frame.empty:
+        keep = countable(frame, "MS")
+        imprecise = int((~keep).sum())
+        frame = frame.loc[keep]
+    month = pd.to_datetime(frame["date_start"]).dt.to_period("M").dt.to_timestamp()
+    counts = (
+        frame.assign(month=month)
+        .groupby("month")
+        .agg(events=("fatalities", "size"), deaths=("fatalities", lambda x: int(x.fillna(0).sum())))
+    )
+    series = []
+    for when, is_covered in zip(months, covered_months, strict=True):
+        row = counts.loc[when] if when in counts.index else None
+        events_n = int(row["events"]) if row is not None else 0
+        deaths_n = int(row["deaths"]) if row is not None else 0
+        series.append(
+            {
+                "period": when.strftime("%Y-%m"),
+                "covered": bool(is_covered),
+                "events": events_n if is_covered else None,
+                "deaths": deaths_n if is_covered else None,
+            }
+        )
+    return series, imprecise
 
 
 def _situation_type(escalations: list, forecasts: list, deaths: int) -> str:
