@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from vigil.actors.choices import OrganisationKind, Role
 from vigil.actors.models import Membership, Organisation
 from vigil.events.choices import Category, EventKind, Source
-from vigil.events.models import Event
+from vigil.events.models import Event, SourceCoverage
 from vigil.geo.models import Country
 from vigil.sharing.choices import TLP
 
@@ -86,6 +86,25 @@ class EventFactory(factory.django.DjangoModelFactory):
         if kwargs.get("country_id"):
             CountryFactory(iso3=kwargs["country_id"])
         return super()._create(model_class, *args, **kwargs)
+
+
+class SourceCoverageFactory(factory.django.DjangoModelFactory):
+    """A UCDP release covering Nigeria 1989-2024: the days on which no event means none
+    happened. Without one, products and panels rightly print "not covered"."""
+
+    class Meta:
+        model = SourceCoverage
+
+    source = Source.UCDP_GED
+    release = "24.1"
+    country = "NGA"
+    kind = SourceCoverage.Kind.EVENTS
+    first_date = dt.date(1989, 1, 1)
+    last_date = dt.date(2024, 12, 31)
+    derived_first = factory.LazyAttribute(lambda c: c.first_date)
+    derived_last = factory.LazyAttribute(lambda c: c.last_date)
+    owner_org = factory.SubFactory(OrganisationFactory, slug="ucdp")
+    tlp = TLP.CLEAR
 
 
 class AlertFactory(factory.django.DjangoModelFactory):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import EventFactory
+from tests.factories import EventFactory, SourceCoverageFactory
 from vigil.reports import services
 from vigil.reports.choices import Cadence
 from vigil.sharing.choices import TLP
@@ -22,6 +22,7 @@ DAY = dt.date(2024, 3, 14)
 
 @pytest.fixture
 def arabic_report(reference_geography: None, personas: Any) -> Any:
+    SourceCoverageFactory(owner_org=personas.ecowas)
     for days, deaths in ((1, 3), (3, 12)):
         EventFactory(
             tlp=TLP.CLEAR, date_start=DAY - dt.timedelta(days=days), fatalities_best=deaths,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from vigil.events.forms import CoverageCorrectionForm
 from vigil.events.selectors import coverage_for, coverage_visible_to, event_for, links_of
 from vigil.events.services import can_correct, correct_coverage, reset_coverage
+from vigil.geo.selectors import country_name
 from vigil.sharing.choices import Surface
 from vigil.sharing.policy import record_reads
 
@@ -33,6 +34,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
         .order_by("country", "source", "release")
     )
     editable = bool(rows) and can_correct(request.user, rows[0])
+    for row in rows:
+        row.country_label = country_name(row.country) or row.country
     return render(request, "events/coverage.html", {"rows": rows, "editable": editable})
 
 
