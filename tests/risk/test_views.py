@@ -140,3 +140,12 @@ def test_each_hotspot_links_to_the_events_of_its_window(runs, personas) -> None:
     body = client_for(personas.public).get("/risk/?region=ECOWAS").content.decode()
     # March 2014 ranked on January-March: the events browser opens on those three months.
     assert "/?country=NGA&amp;date_from=2014-01-01&amp;date_to=2014-03-31" in body
+
+
+def test_the_backtest_page_opens_with_the_summary_a_reader_can_weigh(runs) -> None:
+    body = Client().get("/risk/backtest/").content.decode()
+    summary, report = body.split('id="backtest-report"')
+    assert "Country-month forecasts (violence-month-hgb-hurdle-2 h=1)" in summary
+    assert "better than conflictology, the best of 2 simple baselines, on 2 of 3" in summary
+    assert "any_auc" not in summary  # the keys stay in the full report below it
+    assert "Forecast backtests" in report

@@ -15,7 +15,7 @@ from django.db.models import F, QuerySet
 from vigil.actors.models import Organisation
 from vigil.geo.models import Country, RegionalOrganisation
 from vigil.geo.selectors import region_members_on
-from vigil.risk.choices import RunStatus
+from vigil.risk.choices import ForecastLevel, RunStatus
 from vigil.risk.models import (
     AnalysisRun,
     AreaRisk,
@@ -357,6 +357,20 @@ def backtest_summary(version: ModelVersion) -> dict[str, Any] | None:
         "measures": len(rows),
         "test_years": f"{years[0]}–{years[-1]}" if len(years) >= 2 else "",
     }
+
+
+def backtest_summaries() -> list[dict[str, Any]]:
+    """What the backtest page opens with: the newest backtested version of each monthly
+    forecaster at one month ahead, summarised as on the country page, so a reader learns
+    whether the model is any good before the full report's tables of metrics."""
+    out = []
+    for level in (ForecastLevel.COUNTRY_MONTH, ForecastLevel.ADMIN1_MONTH):
+        for version in ModelVersion.objects.filter(level=level).order_by("-created_at"):
+            summary = backtest_summary(version) if (version.backtest or {}).get("horizon") == 1 else None
+            if summary is not None:
+                out.append({"level": level.label, "version": version.name, "summary": summary})
+                break
+    return out
 
 
 def _number(value: Any) -> bool:

@@ -98,7 +98,8 @@ def backtest_report(request: HttpRequest) -> HttpResponse:
     html = selectors.backtest_report_html()
     if html is None:
         raise Http404("No backtest report in this deployment")
-    return render(request, "risk/backtest.html", {"report": html})
+    context = {"report": html, "summaries": selectors.backtest_summaries()}
+    return render(request, "risk/backtest.html", context)
 
 
 def _window_events_url(hotspot: Any, freq: str) -> str:
