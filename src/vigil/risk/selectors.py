@@ -366,7 +366,8 @@ def backtest_summaries() -> list[dict[str, Any]]:
     out = []
     for level in (ForecastLevel.COUNTRY_MONTH, ForecastLevel.ADMIN1_MONTH):
         for version in ModelVersion.objects.filter(level=level).order_by("-created_at"):
-            summary = backtest_summary(version) if (version.backtest or {}).get("horizon") == 1 else None
+            one_month = (version.backtest or {}).get("horizon") == 1
+            summary = backtest_summary(version) if one_month else None
             if summary is not None:
                 out.append({"level": level.label, "version": version.name, "summary": summary})
                 break
