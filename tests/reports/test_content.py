@@ -170,12 +170,14 @@ def test_a_country_no_source_covers_is_not_reported_calm_or_zero(
         "is given for what no source covers: missing data is not zero deaths."
     ]
     sections = {s["key"]: s for s in product.content["sections"]}
-    assert [f["key"] for f in sections["trend"]["figures"]] == ["trend"]  # no "0 deaths" total
-    assert "no count of events or deaths is given" in sections["trend"]["text"][0]
-    # no empty chart drawn as zeros, no map of "0 located events"
+    # no "0 deaths" total, no trend of uncovered months, no empty chart drawn as zeros
+    assert sections["trend"]["figures"] == []
+    assert sections["trend"]["text"] == [
+        "No source covers this period here: no count of events or deaths is given.",
+        "No source covers any of these months: there is no trend to chart.",
+    ]
     assert sections["trend"]["chart"] is None
-    assert {row["covered"] for row in sections["trend"]["figures"][0]["series"]} == {False}
-    assert {row["deaths"] for row in sections["trend"]["figures"][0]["series"]} == {None}
+    # and no map of "0 located events"
     assert sections["map"]["figures"] == []
     assert "chart" not in sections["map"]
     assert sections["map"]["text"] == [

@@ -704,7 +704,8 @@ def build_situation_report(scope: Scope) -> tuple[dict[str, Any], Any]:
         trend_text.append(phrase("text.trend_not_covered", language))
     if coverage == "none":
         # The period's silence is missing data: no total, no map of "0 located events".
-        trend_figures = [trend]
+        # The trend figure stays only if some month of it is covered (it has bars to show).
+        trend_figures = [trend] if any(row["covered"] for row in series) else []
         trend_text = [phrase("text.counts_not_covered", language), *trend_text]
         map_section = _section("map", scope, text=[phrase("text.section_not_covered", language)])
     else:
