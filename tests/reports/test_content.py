@@ -54,9 +54,10 @@ def store_run(owner: Any, mark: str, *, deaths: int) -> AnalysisRun:
         },
     )
     for horizon in (1, 2, 3):
+        # Later months likelier: the products still list them in time order.
         Forecast.objects.create(
             run=run, model_version=version, origin=MONTH, horizon=horizon,
-            target_period=dt.date(2024, 2 + horizon, 1), p_any=0.9, p_ge25=0.4,
+            target_period=dt.date(2024, 2 + horizon, 1), p_any=0.9 + horizon / 100, p_ge25=0.4,
             point=12.0 + horizon, median=11.0, lower80=3.0, upper80=30.0 + horizon,
             level="country", country_id="NGA", area="NGA", area_name="Nigeria",
         )  # fmt: skip

@@ -275,7 +275,11 @@ def _forecast_figures(
     rows = risk.forecasts(run, level=AreaLevel.COUNTRY, countries=countries).filter(
         horizon__in=horizons, target_period__gte=scope.period_end.replace(day=1)
     )
-    rows = rows.order_by("-p_any", "country_id", "horizon")[:TOP_FORECASTS]
+    rows = list(rows.order_by("-p_any", "country_id", "horizon")[:TOP_FORECASTS])
+    # Chosen most likely first, read in time order: each country (likeliest first), its
+    # months in sequence, so a reader never meets March before January.
+    first_seen = {code: i for i, code in reversed(list(enumerate(r.country_id for r in rows)))}
+    rows.sort(key=lambda r: (first_seen[r.country_id], r.horizon))
     figures = []
     for row in rows:
         # The history the forecast learnt the area's recent level from: its last 12 months.
@@ -637,9 +641,10 @@ def build_situation_report(scope: Scope) -> tuple[dict[str, Any], Any]:
     }
     key_events = []
     for event in in_period.order_by("-fatalities_best", "-date_start", "pk")[:KEY_EVENTS]:
-        place = ", ".join(
-            p for p in (event.location, event.admin1.name if event.admin1 else "") if p
-        ) or names.get(code, code)
+        admin1 = event.admin1.name if event.admin1 else ""
+        # UCDP often names the admin1 itself as the place: never "Borno state, Borno state".
+        parts = [event.location] + ([admin1] if admin1 != event.location else [])
+        place = ", ".join(p for p in parts if p) or names.get(code, code)
         key_events.append(
             {
                 "key": f"event-{event.pk}",
