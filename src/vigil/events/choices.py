@@ -116,3 +116,25 @@ class ImportStatus(models.TextChoices):
 class LinkRule(models.TextChoices):
     SAME_INCIDENT = "same_incident", _("Same or adjacent day, close in space, compatible category")
     ANALYST = "analyst", _("Linked by an analyst")
+
+
+class Standing(models.TextChoices):
+    """Whether an event still counts: withdrawn ones are kept, marked, and left out."""
+
+    CURRENT = "current", _("Current")
+    SUPERSEDED = "superseded", _("Superseded by a newer release")
+    RETRACTED = "retracted", _("Retracted by its source")
+
+
+class ConnectorKind(models.TextChoices):
+    UCDP = "ucdp", _("UCDP API (GED and Candidate)")
+    ACLED = "acled", _("ACLED API")
+    GDELT = "gdelt", _("GDELT 2.0 15-minute feed")
+    CAP_FEED = "cap_feed", _("Partner CAP / Atom feeds")
+    ODK = "odk", _("ODK Central / KoboToolbox")
+
+
+class SyncStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from vigil.events.choices import (
     Category,
+    ConnectorKind,
     Credibility,
     DatePrecision,
     EventKind,
@@ -15,6 +17,8 @@ from vigil.events.choices import (
     LinkRule,
     Reliability,
     Source,
+    Standing,
+    SyncStatus,
     VerificationStatus,
     ViolenceType,
 )
@@ -96,6 +100,17 @@ class Event(ProtectedModel):
     verification_status = models.CharField(
         max_length=12, choices=VerificationStatus.choices, default=VerificationStatus.UNVERIFIED
     )
+
+    # Withdrawn events are kept, never deleted: a Candidate event a GED release replaced
+    # (linked to its successor when UCDP kept its id), an ACLED event ACLED deleted. Only
+    # current events are counted, analysed or shown by default.
+    standing = models.CharField(
+        max_length=10, choices=Standing.choices, default=Standing.CURRENT, db_default="current"
+    )
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -221,3 +236,79 @@ class SourceCoverage(ProtectedModel):
     def __str__(self) -> str:
         where = "all countries" if self.country == "*" else self.country
         return f"{self.source} {self.release} {where}: {self.first_date} to {self.last_date}"
+
+
+class SourceFeed(models.Model):
+    """One source Vigil keeps itself current from (an API, a feed), with its scope and the
+    cursor of what has been read. Credentials are never stored: only the names of the
+    environment variables that hold them (`credential_env`)."""
+
+    key = models.SlugField(max_length=40, unique=True, help_text="e.g. ucdp-ged, acled")
+    connector = models.CharField(max_length=20, choices=ConnectorKind.choices)
+    enabled = models.BooleanField(default=False)
+    base_url = models.URLField(max_length=500)
+    # The source's scope: ISO3 codes (empty: what the source publishes, all of it).
+    countries = models.JSONField(default=list, blank=True)
+    # Connector options (UCDP versions, GDELT CAMEO roots, CAP feed URLs, ODK form ids...).
+    options = models.JSONField(default=dict, blank=True)
+    # {"token": "UCDP_API_TOKEN"}: names of environment variables, never their values.
+    credential_env = models.JSONField(default=dict, blank=True)
+    every_minutes = models.PositiveIntegerField(help_text=_("How often the schedule syncs it"))
+    stale_after_hours = models.PositiveIntegerField(
+        help_text=_("Lag after which the source is stale and the admins are told")
+    )
+    cursor = models.JSONField(default=dict, blank=True, editable=False)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_attempt_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    stale_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SyncRun(models.Model):
+    """One sync of one source: what it read, wrote and refused, and how it ended."""
+
+    feed = models.ForeignKey(SourceFeed, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=SyncStatus.choices)
+    pages = models.PositiveIntegerField(default=0)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_new = models.PositiveIntegerField(default=0)
+    rows_changed = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    rows_withdrawn = models.PositiveIntegerField(default=0)
+    newest_event = models.DateField(null=True, blank=True)
+    cursor_before = models.JSONField(default=dict, blank=True)
+    cursor_after = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.feed.key} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class SyncRejection(models.Model):
+    """A row a sync refused, kept with its reason for review: nothing is dropped silently."""
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="rejections")
+    page = models.CharField(max_length=200)
+    row = models.PositiveIntegerField(help_text=_("Position of the row in its page, from 1"))
+    column = models.CharField(max_length=100)
+    reason = models.TextField()
+    record = models.JSONField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "page", "row"]
+
+    def __str__(self) -> str:
+        return f"{self.page} row {self.row}: {self.column}: {self.reason}"

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek, TruncYear
 from django.http import Http404
 
-from vigil.events.choices import Category, Source
+from vigil.events.choices import Category, Source, Standing
 from vigil.events.models import Event, EventLink, SourceCoverage
 from vigil.geo.models import RegionMembership
 from vigil.sharing.policy import visible, visible_to_organisation
@@ -101,9 +101,15 @@ def in_region_on_event_date(code: str) -> Exists:
     )
 
 
-def events_visible_to(user: Any, filters: EventFilters | None = None) -> QuerySet[Event]:
-    """The events `user` may see, filtered. The only way views and the API get events."""
+def events_visible_to(
+    user: Any, filters: EventFilters | None = None, *, withdrawn: bool = False
+) -> QuerySet[Event]:
+    """The events `user` may see, filtered. The only way views and the API get events.
+    Withdrawn events (superseded, retracted) are left out unless `withdrawn`: they are kept
+    for the record, not counted."""
     queryset = visible(Event.objects.all(), user)
+    if not withdrawn:
+        queryset = queryset.filter(standing=Standing.CURRENT)
     f = filters or EventFilters()
     if f.country:
         queryset = queryset.filter(country_id__in=f.country)
@@ -142,8 +148,8 @@ def events_visible_to(user: Any, filters: EventFilters | None = None) -> QuerySe
 def event_for(user: Any, pk: int) -> Event:
     """One event, or 404 whether it is missing or not visible (the two must look alike)."""
     event = (
-        events_visible_to(user)
-        .select_related("owner_org", "admin1", "admin2")
+        events_visible_to(user, withdrawn=True)
+        .select_related("owner_org", "admin1", "admin2", "superseded_by")
         .filter(pk=pk)
         .first()
     )
@@ -269,7 +275,9 @@ def events_for_audience(
     known by `until`: the input of an analysis run made for that audience. An event is known
     once it has ended (`vigil.analytics.precision.known_by`): one dated only to the year
     2008 ends on 31 December and cannot move an analysis as of 31 January."""
-    queryset = visible_to_organisation(Event.objects.all(), organisation_id)
+    queryset = visible_to_organisation(Event.objects.all(), organisation_id).filter(
+        standing=Standing.CURRENT
+    )
     if until is None:
         return queryset
     return queryset.filter(date_start__lte=until).filter(

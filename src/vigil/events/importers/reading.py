@@ -12,6 +12,7 @@ import csv
 import gzip
 import hashlib
 import io
+import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -219,3 +220,51 @@ def _drop_hxl_tag_row(table: RawTable) -> None:
         table.frame = frame.iloc[1:].reset_index(drop=True)
         table.leading_skipped = 1
         table.malformed = {p - 1: r for p, r in table.malformed.items() if p > 0}
+
+
+@dataclass
+class RecordTable(RawTable):
+    """A page of records an API returned (JSON objects), as the importers' string table.
+
+    Values become the strings a file export of the same source would hold (numbers as
+    written, null as empty), so one importer judges both. A row's "line" is its position
+    in the page, from 1, and its record is the JSON object as received."""
+
+    records: list[dict] = field(default_factory=list)
+    # The rows' lines in the file they were taken from, when a connector filtered a file.
+    lines: list[int] | None = None
+
+    @classmethod
+    def from_records(
+        cls, records: list[dict], columns: list[str] | None = None, lines: list[int] | None = None
+    ) -> RecordTable:
+        names = list(columns or dict.fromkeys(k for r in records for k in r))
+        frame = pd.DataFrame(
+            [[_text(r.get(name)) for name in names] for r in records], columns=names, dtype=object
+        )
+        body = "\n".join(json.dumps(r, sort_keys=True, default=str) for r in records).encode()
+        return cls(
+            frame=frame,
+            data=body,
+            delimiter="",
+            has_header=False,
+            sha256=hashlib.sha256(body).hexdigest(),
+            records=records,
+            lines=lines,
+        )
+
+    def line_of(self, position: int) -> int:
+        return self.lines[position] if self.lines is not None else position + 1
+
+    def record_text(self, position: int) -> str:
+        return json.dumps(self.records[position], sort_keys=True, default=str)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -29,7 +29,14 @@ VIOLENCE_TYPES = {
     3: (Category.VIOLENCE_AGAINST_CIVILIANS, "one-sided violence"),
 }
 REQUIRED = ["id", "type_of_violence", "date_start", "date_end", "best", "country_id"]
-DATE_FORMATS = ["%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"]
+# Files write "1992-02-29 00:00:00.000"; the UCDP API "1992-02-29T00:00:00".
+DATE_FORMATS = [
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+]
 
 
 class UcdpGedImporter(Importer):

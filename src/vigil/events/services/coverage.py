@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.actors.choices import Role
-from vigil.analytics.coverage import Scope, derive_coverage, release_from_name
+from vigil.analytics.coverage import SIGNAL_SOURCES, Scope, derive_coverage, release_from_name
 from vigil.events.models import ImportRun, SourceCoverage
 from vigil.sharing.choices import TLP
 from vigil.sharing.policy import organisations_with_role
@@ -51,15 +51,48 @@ def record_coverage(
     import_run: ImportRun,
     owner_id: int,
     scope: Scope = "auto",
+    release: str | None = None,
 ) -> list[SourceCoverage]:
     """Widen the stored coverage by what `events` (an importer's unified rows: country_id,
-    date_start, date_end) cover. Called inside the import's transaction."""
+    date_start, date_end) cover. Called inside the import's transaction. `release` names
+    the release when the file name does not (a page of an API)."""
     if events.empty or scope == "none":
         return []
     frame = events.rename(columns={"country_id": "country"})
     derived = derive_coverage(
-        frame, source=source, release=_release(source, file_name, events), scope=scope
+        frame, source=source, release=release or _release(source, file_name, events), scope=scope
     )
+    return _widen(derived, import_run=import_run, owner_id=owner_id, source=source)
+
+
+def declare_coverage(
+    *,
+    source: str,
+    release: str,
+    countries: list[str],
+    first: dt.date,
+    last: dt.date,
+    owner_id: int,
+    import_run: ImportRun | None = None,
+) -> list[SourceCoverage]:
+    """What a connector asked its source for and got in full: every asked-for country is
+    covered over the span, including those where the source found nothing (a quiet country
+    the source looked at is zero, not missing). `countries` ["*"]: a global release."""
+    derived = pd.DataFrame(
+        {
+            "country": countries,
+            "release": release,
+            "kind": "signal" if source in SIGNAL_SOURCES else "events",
+            "first": pd.Timestamp(first),
+            "last": pd.Timestamp(last),
+        }
+    )
+    return _widen(derived, import_run=import_run, owner_id=owner_id, source=source)
+
+
+def _widen(
+    derived: pd.DataFrame, *, import_run: ImportRun | None, owner_id: int, source: str
+) -> list[SourceCoverage]:
     rows = []
     for row in derived.itertuples(index=False):
         first, last = row.first.date(), row.last.date()

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from vigil.actors.services import ensure_data_publisher
 from vigil.analytics.coverage import Scope
-from vigil.events.choices import ImportStatus
+from vigil.events.choices import ImportStatus, Standing
 from vigil.events.importers import IMPORTERS
 from vigil.events.importers.base import EVENT_COLUMNS, Conversion, GeoLookup, Importer
 from vigil.events.importers.fields import RowError
@@ -133,9 +133,45 @@ def import_events(
     path = Path(path)
     importer: Importer = IMPORTERS[importer_key]()
     table = importer.read(path)
+    return import_table(
+        importer=importer,
+        table=table,
+        name=path.name,
+        actor=actor,
+        skip_invalid=skip_invalid,
+        rejects_path=rejects_path,
+        progress=progress,
+        coverage_scope=coverage_scope,
+        started=started,
+    )
+
+
+def import_table(
+    *,
+    importer: Importer,
+    table: RawTable,
+    name: str,
+    actor: Any = None,
+    skip_invalid: bool = False,
+    rejects_path: Path | str | None = None,
+    progress: Progress | None = None,
+    coverage_scope: Scope = "auto",
+    release: str | None = None,
+    only_listed: bool = False,
+    write_rejects: bool = True,
+    started: float | None = None,
+) -> ImportReport:
+    """Import a parsed table: a file's, or a page an API connector fetched. The same
+    validation, reporting and upsert for both, so a row means the same by either road.
+
+    ``only_listed`` compares with the stored events of the table's ids only (a page of a
+    source, not the whole source); ``release`` names the release the coverage is recorded
+    under when the name does not say it; ``write_rejects`` False leaves the rejected rows
+    in the report only (a connector keeps them in the store for review)."""
+    started = time.perf_counter() if started is None else started
     ids = importer.source_ids(table.frame)
     hashes = _content_hashes(table.frame)
-    existing = _existing(importer.source)
+    existing = _existing(importer.source, list(ids) if only_listed else None)
     known_pk = ids.map(existing["pk"]) if len(existing) else pd.Series(np.nan, index=ids.index)
     known_hash = ids.map(existing["content_hash"]) if len(existing) else known_pk
     unchanged = (known_hash == hashes).to_numpy().copy()
@@ -156,7 +192,7 @@ def import_events(
     bad = sorted({e.position for e in errors})
     report = ImportReport(
         source=importer.source,
-        file=path.name,
+        file=name,
         rows_read=len(table.frame),
         rejected=len(bad),
         errors=_with_lines(table, errors),
@@ -191,20 +227,23 @@ def import_events(
             for c in record_coverage(
                 events=good,
                 source=importer.source,
-                file_name=path.name,
+                file_name=name,
                 import_run=run,
                 owner_id=owner.pk,
                 scope=coverage_scope,
+                release=release,
             )
         ]
         if len(good) >= STATISTICS_THRESHOLD:
             _refresh_statistics()
         if bad:
             report.status = ImportStatus.PARTIAL
-            # Beside the caller, not beside the source file: data folders are often read-only.
-            target = Path(rejects_path or Path.cwd() / f"{path.name}.rejects.csv")
-            _write_rejects(target, table, report.errors)
-            report.rejects_path = str(target)
+            if write_rejects:
+                # Beside the caller, not beside the source file: data folders are often
+                # read-only.
+                target = Path(rejects_path or Path.cwd() / f"{name}.rejects.csv")
+                _write_rejects(target, table, report.errors)
+                report.rejects_path = str(target)
         _finish_run(run, report)
     report.run_id = run.pk
     report.seconds = time.perf_counter() - started
@@ -243,14 +282,22 @@ def _refresh_statistics() -> None:
             cursor.execute("PRAGMA optimize")
 
 
-def _existing(source: str) -> pd.DataFrame:
-    """(pk, content_hash) of the source's stored events, indexed by source id."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT source_id, id, content_hash FROM {Event._meta.db_table} WHERE source = %s",
-            [source],
+def _existing(source: str, ids: list[str] | None = None) -> pd.DataFrame:
+    """(pk, content_hash) of the source's stored events, indexed by source id: all of them,
+    or those of `ids` (a connector's page)."""
+    if ids is not None:
+        rows = list(
+            Event.objects.filter(source=source, source_id__in=[i for i in ids if i])
+            .order_by()
+            .values_list("source_id", "pk", "content_hash")
         )
-        rows = cursor.fetchall()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT source_id, id, content_hash FROM {Event._meta.db_table} WHERE source = %s",
+                [source],
+            )
+            rows = cursor.fetchall()
     frame = pd.DataFrame.from_records(rows, columns=["source_id", "pk", "content_hash"])
     return frame.set_index("source_id")
 
@@ -271,7 +318,12 @@ def _write(
     now = timezone.now()
     if len(new):
         rows = new.drop(columns=["admin1_name", "admin2_name"]).assign(
-            tlp=TLP.CLEAR, created_at=now, updated_at=now
+            tlp=TLP.CLEAR,
+            created_at=now,
+            updated_at=now,
+            standing=Standing.CURRENT,
+            superseded_by_id=None,
+            withdrawn_at=None,
         )
         insert_events(rows, progress=(lambda done: progress(done, total)) if progress else None)
     if len(changed):
