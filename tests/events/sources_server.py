@@ -197,6 +197,9 @@ class SourceServer:
         if query.get("iso"):
             wanted = set(query["iso"].split("|"))
             rows = [r for r in rows if r["iso"] in wanted]
+        if query.get("event_date") and query.get("event_date_where") == "BETWEEN":
+            low, high = query["event_date"].split("|")
+            rows = [r for r in rows if low <= r["event_date"] <= high]
         limit, number = int(query.get("limit", 5000)), int(query.get("page", 1))
         chunk = rows[(number - 1) * limit : number * limit]
         answer = {"status": 200, "success": True, "count": len(chunk), "data": chunk}
@@ -238,7 +241,8 @@ class SourceServer:
         entries = "".join(
             f"<entry><id>urn:test:{name}</id><title>{name}</title>"
             f"<updated>2024-01-01T00:00:00Z</updated>"
-            f'<link rel="alternate" type="application/cap+xml" href="{self.base}/cap/alerts/{name}"/>'
+            '<link rel="alternate" type="application/cap+xml" '
+            f'href="{self.base}/cap/alerts/{name}"/>'
             "</entry>"
             for name in sorted(self.cap_alerts)
         )

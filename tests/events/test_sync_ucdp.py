@@ -97,7 +97,8 @@ def test_without_its_token_the_sync_fails_and_says_which_variable(
     assert "UCDP_API_TOKEN" in run.error
     assert source_server.requests == []
     feed.refresh_from_db()
-    assert feed.cursor == {} and "UCDP_API_TOKEN" in feed.last_error
+    assert feed.cursor == {}
+    assert "UCDP_API_TOKEN" in feed.last_error
 
 
 def test_a_failure_mid_sync_keeps_the_pages_before_it_and_the_next_run_resumes(
@@ -118,7 +119,8 @@ def test_a_failure_mid_sync_keeps_the_pages_before_it_and_the_next_run_resumes(
     source_server.scripted_failure = fail_third_page  # type: ignore[method-assign]
     failed = sync_feed(feed, http=http)
 
-    assert failed.status == SyncStatus.FAILED and "HTTP 500" in failed.error
+    assert failed.status == SyncStatus.FAILED
+    assert "HTTP 500" in failed.error
     assert failed.pages == 2
     assert Event.objects.filter(source=Source.UCDP_GED).count() == 2000
     feed.refresh_from_db()
@@ -200,4 +202,5 @@ def test_every_run_is_recorded(
     source_server.ucdp["24.1"] = ged_2023[:10]
     sync_feed(ucdp_feed(source_server, ged="24.1"), http=fast_http())
     run = SyncRun.objects.get()
-    assert run.finished_at is not None and run.cursor_after == {"done": ["24.1"]}
+    assert run.finished_at is not None
+    assert run.cursor_after == {"done": ["24.1"]}
