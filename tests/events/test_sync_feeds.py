@@ -67,7 +67,7 @@ def test_acled_pages_through_with_a_token_and_refreshes_it_when_it_expires(
     assert Event.objects.filter(source=Source.ACLED).count() == run.rows_new
     # Every refused row is kept for review with its reason, none dropped.
     assert SyncRejection.objects.filter(run=run).count() >= run.rows_rejected
-    first = [q for m, p, q in source_server.requests if p.endswith("/acled/read")][0]
+    first = next(q for m, p, q in source_server.requests if p.endswith("/acled/read"))
     assert (first["iso"], first["limit"], first["page"]) == ("854", "500", "1")
 
 
@@ -209,5 +209,5 @@ def test_since_restarts_a_feed_from_a_date(
     feed = acled_feed(source_server)
     run = sync_feed(feed, since=dt.date(2019, 1, 1), http=fast_http())
     assert run.status == SyncStatus.SUCCEEDED
-    asked = [q for m, p, q in source_server.requests if p.endswith("/acled/read")][0]
+    asked = next(q for m, p, q in source_server.requests if p.endswith("/acled/read"))
     assert asked["event_date"].startswith("2019-01-01|")
