@@ -145,8 +145,10 @@ def test_gdelt_reads_each_new_interval_filtered_before_the_write(
         "20191024141500": older.read_bytes(),
         "20191024143000": newer.read_bytes(),
     }
-    feed = make_feed(source_server, "gdelt", "gdelt", "gdelt", countries=["SYR", "GBR"],
-                     cursor={"last": "20191024140000"}, every_minutes=15, stale_after_hours=2)  # fmt: skip
+    feed = make_feed(
+        source_server, "gdelt", "gdelt", "gdelt", countries=["SYR", "GBR"],
+        cursor={"last": "20191024140000"}, every_minutes=15, stale_after_hours=2,
+    )  # fmt: skip
 
     run = sync_feed(feed, http=fast_http())
 
