@@ -71,6 +71,47 @@ INSTALLED_APPS = [
 TASKS = {
     "default": {"BACKEND": os.environ.get("VIGIL_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
+
+# The live sources (docs/sources.md). Each entry seeds a SourceFeed row the first time
+# `vigil sync` or `vigil demo` runs; after that the row is edited in the admin. Secrets are
+# never here: `credential_env` names the environment variables that hold them. All are
+# disabled until an operator enables them (the demo runs offline). A JSON file named by
+# VIGIL_SOURCES_FILE replaces this block, key by key.
+VIGIL_SOURCES: dict[str, dict] = {
+    "ucdp": {
+        "connector": "ucdp",
+        "base_url": "https://ucdpapi.pcr.uu.se/api",
+        "options": {"ged": "25.1", "candidate": []},
+        "credential_env": {"token": "UCDP_API_TOKEN"},
+        "every_minutes": 24 * 60,
+        "stale_after_hours": 45 * 24,  # Candidate events come monthly
+    },
+    "acled": {
+        "connector": "acled",
+        "base_url": "https://acleddata.com",
+        "credential_env": {"username": "ACLED_USERNAME", "password": "ACLED_PASSWORD"},
+        "every_minutes": 24 * 60,
+        "stale_after_hours": 10 * 24,  # ACLED publishes weekly
+    },
+    "gdelt": {
+        "connector": "gdelt",
+        "base_url": "http://data.gdeltproject.org/gdeltv2",
+        "options": {"cameo_roots": ["14", "18", "19", "20"]},
+        "every_minutes": 15,
+        "stale_after_hours": 2,
+    },
+    "partner-cap": {
+        "connector": "cap_feed",
+        "base_url": "https://example.org/",
+        "options": {"feeds": []},
+        "every_minutes": 10,
+        "stale_after_hours": 24,
+    },
+}
+if os.environ.get("VIGIL_SOURCES_FILE"):
+    import json
+
+    VIGIL_SOURCES |= json.loads(Path(os.environ["VIGIL_SOURCES_FILE"]).read_text())
 # Outgoing mail (the dissemination outbox's worker, `vigil send_outbox`, connects itself).
 EMAIL_HOST = os.environ.get("VIGIL_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("VIGIL_EMAIL_PORT", "25"))

@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from vigil.api import api
+from vigil.events import views as events_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("events/", include("vigil.events.urls")),
+    path("sources/", events_views.sources, name="sources"),
     path("reports/", include("vigil.fieldreports.urls")),
     path("observations/", include("vigil.indicators.urls")),
     path("risk/", include("vigil.risk.urls")),

@@ -103,7 +103,7 @@ def _mount() -> None:
     from vigil.alerts.api import router as alerts_router
     from vigil.consultations.api import router as consultations_router
     from vigil.dissemination.api import router as dissemination_router
-    from vigil.events.api import coverage_router
+    from vigil.events.api import coverage_router, sources_router
     from vigil.events.api import router as events_router
     from vigil.fieldreports.api import router as fieldreports_router
     from vigil.geo.api import router as geo_router
@@ -115,6 +115,7 @@ def _mount() -> None:
 
     api.add_router("/events", events_router)
     api.add_router("/coverage", coverage_router)
+    api.add_router("/sources", sources_router)
     api.add_router("/reports", fieldreports_router)
     api.add_router("/indicators", indicators_router)
     api.add_router("/observations", observations_router)

@@ -10,11 +10,11 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from vigil.dissemination import selectors, services
-from vigil.dissemination.choices import Kind, Language, Severity
+from vigil.dissemination.choices import SUBSCRIBABLE, Language, Severity
 
 router = Router(tags=["dissemination"], auth=django_auth)
 
-KindCode = Literal[tuple(Kind.values)]  # type: ignore[valid-type]
+KindCode = Literal[tuple(value for value, _label in SUBSCRIBABLE)]  # type: ignore[valid-type]
 SeverityCode = Literal[tuple(Severity.values)]  # type: ignore[valid-type]
 LanguageCode = Literal[tuple(Language.values)]  # type: ignore[valid-type]
 

@@ -13,6 +13,8 @@ class Kind(models.TextChoices):
     SITUATION_REPORT = "situation_report", _("Country situation report")
     POLICY_BRIEF = "policy_brief", _("Policy brief")
     ALERT = "alert", _("Alert")
+    # Internal notices to the platform admins (never to subscribers).
+    SOURCE_STALE = "source_stale", _("A data source is stale")
 
 
 class Severity(models.TextChoices):
@@ -59,5 +61,8 @@ class AttemptOutcome(models.TextChoices):
 
 
 # Messages about these kinds go before products when several are due.
+# What a person may subscribe to: products and alerts, not the admins' internal notices.
+SUBSCRIBABLE = [(k.value, k.label) for k in Kind if k != Kind.SOURCE_STALE]
+
 PRIORITY = {Kind.ALERT: 0}
 DEFAULT_PRIORITY = 5

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vigil.dissemination import selectors
-from vigil.dissemination.choices import Kind, Language, Severity
+from vigil.dissemination.choices import SUBSCRIBABLE, Language, Severity
 from vigil.dissemination.services import SubscriptionInput
 
 
@@ -19,7 +19,7 @@ class SubscriptionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What to receive"),
         required=False,
-        choices=[("", _("Everything: products and alerts")), *Kind.choices],
+        choices=[("", _("Everything: products and alerts")), *SUBSCRIBABLE],
     )
     min_severity = forms.ChoiceField(
         label=_("Alerts from this severity up"),

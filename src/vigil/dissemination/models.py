@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from vigil.dissemination.choices import (
     DEFAULT_PRIORITY,
+    SUBSCRIBABLE,
     AttemptOutcome,
     Kind,
     Language,
@@ -45,7 +46,7 @@ class Subscription(models.Model):
         help_text="Empty: any country",
     )
     kind = models.CharField(
-        max_length=20, choices=Kind.choices, blank=True, help_text="Empty: every kind"
+        max_length=20, choices=SUBSCRIBABLE, blank=True, help_text="Empty: every kind"
     )
     min_severity = models.CharField(
         max_length=10,

@@ -6,7 +6,15 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from vigil.events.models import Event, EventLink, ImportRun, SourceCoverage
+from vigil.events.models import (
+    Event,
+    EventLink,
+    ImportRun,
+    SourceCoverage,
+    SourceFeed,
+    SyncRejection,
+    SyncRun,
+)
 from vigil.events.services import undo_link
 from vigil.sharing.policy import visible
 
@@ -18,9 +26,9 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ["source", "kind", "category", "verification_status", "tlp"]
     search_fields = ["source_id", "description", "actor1", "actor2", "location"]
     date_hierarchy = "date_start"
-    raw_id_fields = ["admin1", "admin2", "import_run"]
+    raw_id_fields = ["admin1", "admin2", "import_run", "superseded_by"]
     readonly_fields = ["source", "source_id", "raw", "content_hash", "import_run", "created_at",
-                       "updated_at"]  # fmt: skip
+                       "updated_at", "standing", "superseded_by", "withdrawn_at"]  # fmt: skip
     list_select_related = ["country"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
@@ -74,6 +82,38 @@ class SourceCoverageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(SourceFeed)
+class SourceFeedAdmin(admin.ModelAdmin):
+    """Where an operator enables a live source and sets its scope. Credentials are names of
+    environment variables: the admin never sees or stores a secret."""
+
+    list_display = ["key", "connector", "enabled", "every_minutes", "stale_after_hours",
+                    "last_success_at", "last_error"]  # fmt: skip
+    list_filter = ["connector", "enabled"]
+    readonly_fields = ["cursor", "last_success_at", "last_attempt_at", "last_error",
+                       "stale_notified_at"]  # fmt: skip
+
+
+class SyncRejectionInline(admin.TabularInline):
+    model = SyncRejection
+    extra = 0
+    can_delete = False
+    readonly_fields = ["page", "row", "column", "reason", "record"]
+    fields = ["page", "row", "column", "reason", "record", "reviewed_at"]
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = ["feed", "started_at", "status", "pages", "rows_new", "rows_changed",
+                    "rows_rejected", "rows_withdrawn", "newest_event"]  # fmt: skip
+    list_filter = ["feed", "status"]
+    readonly_fields = [f.name for f in SyncRun._meta.concrete_fields]
+    inlines = [SyncRejectionInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,5 +1,6 @@
-"""`/api/v1/events`: list (JSON, GeoJSON, CSV with HXL tags), timeline, detail; and
-`/api/v1/coverage`: what each source covers, which analysts may correct."""
+"""`/api/v1/events`: list (JSON, GeoJSON, CSV with HXL tags), timeline, detail;
+`/api/v1/coverage`: what each source covers, which analysts may correct; and
+`/api/v1/sources`: how fresh each source is."""
 
 from __future__ import annotations
 
@@ -22,11 +23,13 @@ from vigil.events.selectors import (
     timeline,
 )
 from vigil.events.services import correct_coverage, reset_coverage
+from vigil.events.services.freshness import all_freshness, describe
 from vigil.sharing.choices import Surface
 from vigil.sharing.policy import record_reads
 
 router = Router(tags=["events"])
 coverage_router = Router(tags=["coverage"])
+sources_router = Router(tags=["sources"])
 
 
 class EventQuery(Schema):
@@ -255,3 +258,28 @@ def correct(request: HttpRequest, coverage_id: int, payload: CoverageCorrection)
 )
 def reset(request: HttpRequest, coverage_id: int):
     return reset_coverage(coverage=coverage_for(request.user, coverage_id), actor=request.user)
+
+
+class SourceOut(Schema):
+    key: str = Field(description="Feed key (vigil sync KEY), or the source of file imports")
+    kind: Literal["api", "file"]
+    label: str
+    state: Literal["fresh", "stale", "not_configured", "file"]
+    enabled: bool
+    missing: list[str] = Field(description="What stops an enabled feed from running")
+    last_success_at: dt.datetime | None
+    last_attempt_at: dt.datetime | None
+    newest_event: dt.date | None = Field(description="Newest event date this source holds")
+    events: int
+    lag_hours: float | None = Field(description="Hours since the last successful sync")
+    every_minutes: int | None
+    stale_after_hours: int | None
+    last_error: str = Field(description="Empty unless the reader is a platform admin")
+
+
+@sources_router.get(
+    "", response=list[SourceOut], auth=django_auth, summary="Each source and how fresh it is"
+)
+def list_sources(request: HttpRequest) -> list:
+    admin = getattr(request.user, "is_superuser", False)
+    return [describe(row) | ({} if admin else {"last_error": ""}) for row in all_freshness()]

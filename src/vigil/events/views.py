@@ -1,5 +1,5 @@
-"""Event pages: one event with its provenance and duplicate links, and what each source
-covers (thin; reads via selectors, writes via services)."""
+"""Event pages: one event with its provenance and duplicate links, what each source covers,
+and how fresh each source is (thin; reads via selectors, writes via services)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.events.forms import CoverageCorrectionForm
 from vigil.events.selectors import coverage_for, coverage_visible_to, event_for, links_of
 from vigil.events.services import can_correct, correct_coverage, reset_coverage
+from vigil.events.services.freshness import all_freshness
 from vigil.geo.selectors import country_name
 from vigil.sharing.choices import Surface
 from vigil.sharing.policy import record_reads
@@ -37,6 +39,17 @@ def coverage(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row.country_label = country_name(row.country) or row.country
     return render(request, "events/coverage.html", {"rows": rows, "editable": editable})
+
+
+@login_required
+def sources(request: HttpRequest) -> HttpResponse:
+    """Each source and how fresh it is: a situation room knows what its "today" rests on."""
+    rows = all_freshness()
+    return render(
+        request,
+        "events/sources.html",
+        {"rows": rows, "admin": request.user.is_superuser, "now": timezone.now()},
+    )
 
 
 @login_required

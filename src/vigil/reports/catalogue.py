@@ -362,6 +362,17 @@ PHRASES: dict[str, dict[str, str]] = {
         "pt": "Este produto não se baseia em nenhum evento datado de {end} ou antes.",
         "ar": "لا يستند هذا المنتج إلى أي حدث مؤرخ في {end} أو قبله.",
     },
+    "warning.source_stale": {
+        "en": "Source {source} is stale: last successful sync {since}, newest event {newest}. "
+        "The figures below that rest on it may be out of date.",
+        "fr": "La source {source} n'est plus à jour : dernière synchronisation réussie {since}, "
+        "événement le plus récent {newest}. Les chiffres qui en dépendent peuvent être dépassés.",
+        "pt": "A fonte {source} está desatualizada: última sincronização bem-sucedida {since}, "
+        "evento mais recente {newest}. Os números que dela dependem podem estar desatualizados.",
+        "ar": "المصدر {source} غير محدَّث: آخر مزامنة ناجحة {since}، وأحدث حدث {newest}. "
+        "قد تكون الأرقام التي تستند إليه قديمة.",
+    },
+    "text.never": {"en": "never", "fr": "jamais", "pt": "nunca", "ar": "أبدًا"},
     "text.counts_not_covered": {
         "en": "No source covers this period here: no count of events or deaths is given.",
         "fr": "Aucune source ne couvre cette période ici : aucun décompte d'événements ni de "

@@ -31,6 +31,7 @@ from vigil.events.selectors import (
     coverage_frame_for,
     events_visible_to,
 )
+from vigil.events.services.freshness import stale_feeds
 from vigil.fieldreports.choices import ReviewStatus
 from vigil.fieldreports.selectors import reports_visible_to
 from vigil.geo.selectors import country_ids_in_region_between
@@ -398,6 +399,21 @@ def _forecast_section(
     return _section("forecasts", scope, text=text, figures=figures)
 
 
+def _stale_source_warnings(language: str) -> list[str]:
+    """A product built while a live source is stale says so at the top."""
+    never = phrase("text.never", language)
+    return [
+        phrase(
+            "warning.source_stale",
+            language,
+            source=row.key,
+            since=row.last_success_at.strftime("%Y-%m-%d %H:%M") if row.last_success_at else never,
+            newest=row.newest_event.isoformat() if row.newest_event else never,
+        )
+        for row in stale_feeds()
+    ]
+
+
 # Sections computed from the analysis: empty where no source covers, they say why.
 ANALYSIS_SECTIONS = frozenset({"escalations", "hotspots", "forecasts"})
 
@@ -413,6 +429,7 @@ def _finish(
     newest: str = "",
 ) -> dict[str, Any]:
     notes = [_run_note(scope, run)] + ([newest] if newest else [])
+    warnings = [*(warnings or []), *_stale_source_warnings(scope.language)]
     if coverage == "none":
         for section in sections:
             if section["key"] in ANALYSIS_SECTIONS and not section["figures"]:

@@ -73,7 +73,9 @@ def sync_feed(
     run.status = SyncStatus.SUCCEEDED
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "finished_at"])
-    SourceFeed.objects.filter(pk=feed.pk).update(last_success_at=run.finished_at, last_error="")
+    SourceFeed.objects.filter(pk=feed.pk).update(
+        last_success_at=run.finished_at, last_error="", stale_notified_at=None
+    )
     return run
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from vigil.actors.choices import OrganisationKind, Role
 from vigil.actors.models import Membership, Organisation
 from vigil.events.services import import_events, link_duplicates
+from vigil.events.services.feeds import ensure_feeds
 from vigil.geo.services import load_reference_geography
 from vigil.indicators.services import load_indicator_set, shipped_set_paths
 
@@ -52,6 +53,11 @@ class Command(BaseCommand):
             for line in report.coverage:
                 self.stdout.write(f"  covers {line}")
         self.stdout.write(f"{link_duplicates()} new cross-source duplicate link(s)")
+        # The live sources, seeded disabled: the demo is offline; /sources/ shows them as
+        # "not configured" beside the bundled files.
+        feeds = ensure_feeds()
+        if feeds:
+            self.stdout.write(f"live sources (disabled until configured): {len(feeds)}")
         for path in shipped_set_paths():
             result = load_indicator_set(path=path)
             self.stdout.write(f"indicator set {path.stem}: {result}")
