@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.processes import database_url
 from vigil.actors.services import issue_api_token
 from vigil.fieldreports.models import FieldReport
 
@@ -34,14 +35,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _database_url() -> str:
-    settings = connection.settings_dict
-    user = settings.get("USER") or "postgres"
-    host = settings.get("HOST") or "127.0.0.1"
-    port = settings.get("PORT") or 5432
-    return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
 
 
 def _post(url: str, key: str, token: str, body: bytes) -> int:
@@ -74,7 +67,7 @@ def test_two_thousand_reports_from_fifty_clients_are_each_kept_once(personas, tm
                     "is in memory and cannot be shared with a server process")  # fmt: skip
     _, token = issue_api_token(user=personas.monitor, name="load")
     port = _free_port()
-    env = os.environ | {"DATABASE_URL": _database_url(), "PYTHONUNBUFFERED": "1"}
+    env = os.environ | {"DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("vigil")),
