@@ -101,7 +101,8 @@ def test_a_sync_killed_mid_page_resumes_to_the_same_store(
     resumed = sync_feed(feed)
     assert resumed.status == SyncStatus.SUCCEEDED, resumed.error
     interrupted.refresh_from_db()
-    assert interrupted.status == SyncStatus.FAILED and "interrupted" in interrupted.error
+    assert interrupted.status == SyncStatus.FAILED
+    assert "interrupted" in interrupted.error
     after_kill = _store()
     assert len(after_kill) == len(rows)
 
