@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from tests.events.conftest import make_feed
 from tests.events.sources_server import SourceServer, ged_api_rows
@@ -165,6 +166,12 @@ def test_a_release_supersedes_the_candidate_months_it_covers(
     assert kept.superseded_by.source == Source.UCDP_GED
     assert kept.superseded_by.source_id == kept.source_id
     assert candidates.get(source_id="99000001").superseded_by is None
+    # Its page says so and leads to its successor; the events list no longer shows it.
+    page = Client().get(f"/events/{kept.pk}/").content.decode()
+    assert "Superseded by a newer release" in page
+    assert f"/events/{kept.superseded_by_id}/" in page
+    listed = Client().get("/api/v1/events", {"source": "ucdp_candidate"}).json()
+    assert listed["items"] == []
     # Counts stay right: December is counted once, from the release.
     assert _december_deaths() == sum(r["best"] for r in december)
 

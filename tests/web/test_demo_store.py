@@ -96,3 +96,10 @@ def test_the_demo_says_what_its_data_does_not_cover(
     assert drafts.exists()
     page.goto(f"{live_server.url}/alerts/?status=draft")
     expect(page.get_by_text(drafts.first().infos.first().headline).first).to_be_visible()
+
+    # The demo is offline: /sources/ shows the bundled files as file imports and the live
+    # sources, seeded disabled, as not configured (issue 12).
+    page.goto(f"{live_server.url}/sources/")
+    expect(page.locator('#sources tr[data-key="ucdp_ged"]')).to_contain_text("file imports")
+    for key in ("ucdp", "acled", "gdelt", "partner-cap"):
+        expect(page.locator(f'#sources tr[data-key="{key}"]')).to_contain_text("not configured")

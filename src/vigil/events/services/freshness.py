@@ -55,6 +55,15 @@ class Freshness:
         return (timezone.now() - self.last_success_at).total_seconds() / 3600
 
     @property
+    def every(self) -> tuple[int, str] | None:
+        """The schedule as (number, unit): (15, "min"), (1, "d"); None for file imports."""
+        return _duration(self.every_minutes) if self.every_minutes else None
+
+    @property
+    def stale_after(self) -> tuple[int, str] | None:
+        return _duration(self.stale_after_hours * 60) if self.stale_after_hours else None
+
+    @property
     def stale(self) -> bool:
         if self.kind == "file" or not self.enabled or self.stale_after_hours is None:
             return False
@@ -69,6 +78,14 @@ class Freshness:
         if not self.configured:
             return "not_configured"
         return "stale" if self.stale else "fresh"
+
+
+def _duration(minutes: int) -> tuple[int, str]:
+    if minutes % 1440 == 0:
+        return minutes // 1440, "d"
+    if minutes % 60 == 0:
+        return minutes // 60, "h"
+    return minutes, "min"
 
 
 def feed_freshness(feed: SourceFeed) -> Freshness:
