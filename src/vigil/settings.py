@@ -100,6 +100,14 @@ VIGIL_SOURCES: dict[str, dict] = {
         "every_minutes": 15,
         "stale_after_hours": 2,
     },
+    "odk": {
+        "connector": "odk",
+        "base_url": "https://central.example.org",
+        "options": {"platform": "central", "project": 1, "form": "vigil_incident"},
+        "credential_env": {"email": "ODK_CENTRAL_EMAIL", "password": "ODK_CENTRAL_PASSWORD"},
+        "every_minutes": 15,
+        "stale_after_hours": 24,
+    },
     "partner-cap": {
         "connector": "cap_feed",
         "base_url": "https://example.org/",

@@ -9,7 +9,10 @@ serves, in each API's documented shape:
   (Bearer token, `limit`/`page`, `timestamp` with `timestamp_where`), and
   `/acled/api/deleted/read`;
 - GDELT 2.0: `/gdelt/lastupdate.txt` and `/gdelt/<stamp>.export.CSV.zip`;
-- partner CAP: `/cap/feed.atom` (an Atom feed with an ETag) and `/cap/alerts/<name>`.
+- partner CAP: `/cap/feed.atom` (an Atom feed with an ETag) and `/cap/alerts/<name>`;
+- ODK Central: `/odk/v1/sessions` and the form's OData `Submissions` (`$top`, `$skip`,
+  `@odata.nextLink`, `$filter` on `__system/updatedAt`); KoboToolbox:
+  `/kobo/api/v2/assets/<uid>/data/` (`Token` auth, `limit`/`start`, `next`).
 
 Failures are scripted per route prefix: `server.fail("/ucdp/", 429, 500)` makes the next
 two matching requests answer 429 (with `Retry-After: 1`) then 500. `server.expire_tokens()`
@@ -36,6 +39,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 UCDP_TOKEN = "ucdp-test-token"
 ACLED_USER = ("analyst@example.org", "acled-test-password")
+ODK_USER = ("monitor-lead@example.org", "odk-test-password")
+KOBO_TOKEN = "kobo-test-token"
 
 # GED columns the UCDP API returns as numbers (the rest are strings).
 UCDP_INTEGERS = {
@@ -53,12 +58,15 @@ def ged_api_rows(path: Path, *, years: set[int] | None = None) -> list[dict[str,
     with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
         rows = []
         for row in csv.DictReader(handle):
-            if years and int(row["year"]) not in years:
+            if row.get("year", "").startswith("#"):  # HDX's HXL hashtag row
+                continue
+            row.pop("", None)  # HDX's leading index column
+            if years and int(float(row["year"])) not in years:
                 continue
             out: dict[str, Any] = {}
             for key, value in row.items():
                 if key in UCDP_INTEGERS:
-                    out[key] = int(value) if value not in ("", None) else None
+                    out[key] = int(float(value)) if value not in ("", None) else None
                 elif key in UCDP_FLOATS:
                     out[key] = float(value)
                 elif key == "active_year":
@@ -91,6 +99,8 @@ class SourceServer:
     gdelt: dict[str, bytes] = field(default_factory=dict)  # stamp -> export CSV bytes
     cap_alerts: dict[str, bytes] = field(default_factory=dict)
     cap_etag: str = '"v1"'
+    odk: list[dict[str, Any]] = field(default_factory=list)  # submissions, oldest first
+    odk_sessions: set[str] = field(default_factory=set)
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
     tokens: set[str] = field(default_factory=set)
     refresh_tokens: set[str] = field(default_factory=set)
@@ -133,6 +143,12 @@ class SourceServer:
             return self.gdelt_lastupdate()
         if path.startswith("/gdelt/") and path.endswith(".export.CSV.zip"):
             return self.gdelt_file(path.rsplit("/", 1)[1].split(".")[0])
+        if path == "/odk/v1/sessions":
+            return self.odk_session(json.loads(body or b"{}"))
+        if path.startswith("/odk/v1/projects/") and path.endswith(".svc/Submissions"):
+            return self.odk_submissions(query, headers)
+        if path.startswith("/kobo/api/v2/assets/") and path.endswith("/data/"):
+            return self.kobo_data(query, headers)
         if path == "/cap/feed.atom":
             return self.cap_feed(headers)
         if path.startswith("/cap/alerts/") and path.rsplit("/", 1)[1] in self.cap_alerts:
@@ -211,6 +227,62 @@ class SourceServer:
             bound = int(query["deleted_timestamp"])
             rows = [r for r in rows if int(r["deleted_timestamp"]) > bound]
         answer = {"status": 200, "success": True, "count": len(rows), "data": rows}
+        return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()
+
+    def odk_session(self, credentials: dict[str, str]):
+        if (credentials.get("email"), credentials.get("password")) != ODK_USER:
+            return 401, {"Content-Type": "application/json"}, b'{"code": 401.2}'
+        token = secrets.token_hex(8)
+        with self.lock:
+            self.odk_sessions.add(token)
+        answer = {"token": token, "expiresAt": "2099-01-01T00:00:00.000Z"}
+        return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()
+
+    def odk_submissions(self, query: dict[str, str], headers: Any):
+        if headers.get("Authorization", "").removeprefix("Bearer ") not in self.odk_sessions:
+            return 401, {"Content-Type": "application/json"}, b'{"code": 401.2}'
+        rows = self.odk
+        if query.get("$filter"):  # "__system/updatedAt gt T or __system/submissionDate gt T"
+            bound = query["$filter"].split(" gt ")[1].split(" ")[0]
+            rows = [
+                r
+                for r in rows
+                if max(r["__system"]["submissionDate"], r["__system"].get("updatedAt") or "")
+                > bound
+            ]
+        rows = sorted(rows, key=lambda r: r["__system"]["submissionDate"])
+        top, skip = int(query.get("$top", 250)), int(query.get("$skip", 0))
+        answer: dict[str, Any] = {
+            "@odata.context": f"{self.base}/odk/$metadata#Submissions",
+            "@odata.count": len(rows),
+            "value": rows[skip : skip + top],
+        }
+        if skip + top < len(rows):
+            answer["@odata.nextLink"] = (
+                f"{self.base}/odk/v1/projects/1/forms/x.svc/Submissions?"
+                + urlencode({**query, "$skip": str(skip + top)})
+            )
+        return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()
+
+    def kobo_data(self, query: dict[str, str], headers: Any):
+        if headers.get("Authorization") != f"Token {KOBO_TOKEN}":
+            return 401, {"Content-Type": "application/json"}, b'{"detail": "Invalid token."}'
+        rows = sorted(self.odk, key=lambda r: r["_submission_time"])
+        if query.get("query"):
+            bound = json.loads(query["query"])["_submission_time"]["$gt"]
+            rows = [r for r in rows if r["_submission_time"] > bound]
+        limit, start = int(query.get("limit", 100)), int(query.get("start", 0))
+        following = None
+        if start + limit < len(rows):
+            following = f"{self.base}/kobo/api/v2/assets/x/data/?" + urlencode(
+                {**query, "start": str(start + limit)}
+            )
+        answer = {
+            "count": len(rows),
+            "next": following,
+            "previous": None,
+            "results": [_kobo_flat(r) for r in rows[start : start + limit]],
+        }
         return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()
 
     def gdelt_zip(self, stamp: str) -> bytes:
@@ -295,3 +367,51 @@ def serve(server: SourceServer) -> tuple[ThreadingHTTPServer, threading.Thread]:
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     return httpd, thread
+
+
+def odk_submissions_from_ged(path: Path, count: int) -> list[dict[str, Any]]:
+    """Submissions of Vigil's incident form (as ODK Central's OData nests them, with Kobo's
+    flat keys beside), each built from a real GED row of the file: its date, place,
+    coordinates, deaths and UCDP's description. Submitted one hour apart."""
+    import datetime as dt
+
+    rows = ged_api_rows(path)[:count]
+    out = []
+    start = dt.datetime(2026, 11, 1, 6, 0)
+    for number, row in enumerate(rows):
+        stamp = (start + dt.timedelta(hours=number)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        instance = f"uuid:ged-{row['id']}"
+        category = "violence_against_civilians" if row["type_of_violence"] == 3 else "armed_clash"
+        description = f"{row['where_description'] or row['adm_1']}: {row['dyad_name']}"
+        out.append({
+            "__id": instance,
+            "__system": {"submissionDate": stamp, "updatedAt": None, "submitterName": "monitor"},
+            "_submission_time": stamp[:19],
+            "_submitted_by": "monitor",
+            "meta": {"instanceID": instance},
+            "incident": {
+                "incident_date": row["date_start"][:10],
+                "country": "NGA",
+                "category": category,
+                "description": description,
+                "credibility": "3",
+                "fatalities": str(row["best"]),
+                "location_gps": {"type": "Point",
+                                 "coordinates": [row["longitude"], row["latitude"], 0]},
+            },
+        })  # fmt: skip
+    return out
+
+
+def _kobo_flat(row: dict[str, Any]) -> dict[str, Any]:
+    """A submission as KoboToolbox's JSON has it: groups flattened as "group/field", a
+    geopoint as "lat lon altitude accuracy", Kobo's own _uuid and _submission_time."""
+    flat: dict[str, Any] = {k: v for k, v in row.items() if k.startswith("_") and k != "__system"}
+    flat["_uuid"] = row["__id"].removeprefix("uuid:")
+    for group in ("meta", "incident"):
+        for key, value in row[group].items():
+            if key == "location_gps":
+                lon, lat = value["coordinates"][:2]
+                value = f"{lat} {lon} 0 0"
+            flat[f"{group}/{key}"] = value
+    return flat

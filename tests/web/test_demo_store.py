@@ -101,5 +101,5 @@ def test_the_demo_says_what_its_data_does_not_cover(
     # sources, seeded disabled, as not configured (issue 12).
     page.goto(f"{live_server.url}/sources/")
     expect(page.locator('#sources tr[data-key="ucdp_ged"]')).to_contain_text("file imports")
-    for key in ("ucdp", "acled", "gdelt", "partner-cap"):
+    for key in ("ucdp", "acled", "gdelt", "odk", "partner-cap"):
         expect(page.locator(f'#sources tr[data-key="{key}"]')).to_contain_text("not configured")

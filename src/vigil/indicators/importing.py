@@ -156,10 +156,16 @@ def import_observation_submissions(
     for index, record in enumerate(submissions_of(payload), start=1):
         flat = flatten_submission(record)
         instance = str(flat.get("instanceID") or flat.get("__id") or flat.get("_uuid") or "")
+        # ODK Central's __system block (submissionDate, submitterName, reviewState...) is
+        # bookkeeping, never an indicator value.
+        system = {name.rsplit("/", 1)[-1] for name in flat if name.startswith("__system/")}
         values = {
             name.rsplit("/", 1)[-1]: "" if value is None else str(value)
             for name, value in flat.items()
-            if "/" not in name and not name.startswith("_") and name not in SUBMISSION_META
+            if "/" not in name
+            and not name.startswith("_")
+            and name not in SUBMISSION_META
+            and name not in system
         }
         values["key"] = values.get("key") or str(flat.get("rootUuid") or instance)
         rows.append((f"submission {index} ({instance or 'no instanceID'})", values))

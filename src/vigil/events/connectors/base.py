@@ -80,10 +80,14 @@ class Connector(ABC):
         self.feed = feed
         self.http = http or Http()
 
+    def required_credentials(self) -> dict[str, str]:
+        """Role -> default environment variable; a connector may vary them by its options."""
+        return dict(self.credentials)
+
     def credential(self, role: str) -> str:
         """The secret behind `role`, read from the environment variable the feed names. It
         is never stored, logged or put in an error message."""
-        name = (self.feed.credential_env or {}).get(role) or self.credentials[role]
+        name = (self.feed.credential_env or {}).get(role) or self.required_credentials()[role]
         value = os.environ.get(name, "")
         if not value:
             raise NotConfigured(f"environment variable {name} ({role}) is not set")
@@ -92,7 +96,7 @@ class Connector(ABC):
     def missing_configuration(self) -> list[str]:
         """What stops the feed from running, in words (empty: ready)."""
         missing = []
-        for role, default in self.credentials.items():
+        for role, default in self.required_credentials().items():
             name = (self.feed.credential_env or {}).get(role) or default
             if not os.environ.get(name):
                 missing.append(f"environment variable {name} ({role}) is not set")

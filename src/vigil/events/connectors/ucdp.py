@@ -19,6 +19,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 from vigil.events.choices import ConnectorKind, Source
 from vigil.events.connectors.base import Connector, Declared, Page, Supersede
@@ -112,8 +113,6 @@ class UcdpConnector(Connector):
 
 
 def _query(params: dict[str, str]) -> str:
-    from urllib.parse import urlencode
-
     return urlencode(params, safe=",")
 
 

@@ -35,10 +35,10 @@ log = logging.getLogger(__name__)
 # Stores items that are not events (CAP messages from partner feeds), by item kind; the
 # app that owns them registers its handler at start-up (alerts: "cap"), so `events` never
 # imports the apps built on it. A handler raises ValueError to refuse an item.
-ITEM_HANDLERS: dict[str, Callable[[dict[str, Any]], bool]] = {}
+ITEM_HANDLERS: dict[str, Callable[[dict[str, Any]], bool | str]] = {}
 
 
-def register_item_handler(kind: str, handler: Callable[[dict[str, Any]], bool]) -> None:
+def register_item_handler(kind: str, handler: Callable[[dict[str, Any]], bool | str]) -> None:
     ITEM_HANDLERS[kind] = handler
 
 
@@ -185,17 +185,23 @@ def _store_item(run: SyncRun, page: Page, kind: str, item: dict[str, Any]) -> No
     try:
         # A refused item must not undo the page: its own savepoint.
         with transaction.atomic():
-            created = handler(item)
+            outcome = handler(item)
     except ValueError as exc:
         run.rows_rejected += 1
         SyncRejection.objects.create(
             run=run, page=page.label[:200], row=run.rows_read, column="*",
             reason=str(getattr(exc, "reason", exc))[:2000],
-            record={"where": item.get("where", ""), "kind": kind},
+            # What a reviewer needs to find or fix it (a CAP message by its address, an ODK
+            # submission whole).
+            record={"kind": kind, "where": item.get("where", ""),
+                    "submission": item.get("submission")},
         )  # fmt: skip
         return
-    if created:
+    # A handler says "new", "changed" or "unchanged" (True and False: new or unchanged).
+    if outcome is True or outcome == "new":
         run.rows_new += 1
+    elif outcome == "changed":
+        run.rows_changed += 1
     else:
         run.rows_unchanged += 1
 
