@@ -14,8 +14,9 @@ serves, in each API's documented shape:
   `@odata.nextLink`, `$filter` on `__system/updatedAt`); KoboToolbox:
   `/kobo/api/v2/assets/<uid>/data/` (`Token` auth, `limit`/`start`, `next`).
 
-Failures are scripted per route prefix: `server.fail("/ucdp/", 429, 500)` makes the next
-two matching requests answer 429 (with `Retry-After: 1`) then 500. `server.expire_tokens()`
+Failures are scripted per route prefix: `server.fail("/ucdp/", 429, 500, CUT)` makes the
+next three matching requests answer 429 (with `Retry-After: 1`), then 500, then a 200 whose
+body stops mid-stream. `server.expire_tokens()`
 makes every access token issued so far answer 401, as an expired one does.
 """
 
@@ -41,6 +42,7 @@ UCDP_TOKEN = "ucdp-test-token"
 ACLED_USER = ("analyst@example.org", "acled-test-password")
 ODK_USER = ("monitor-lead@example.org", "odk-test-password")
 KOBO_TOKEN = "kobo-test-token"
+CUT = -1  # a scripted failure: the answer's body is cut mid-stream
 
 # GED columns the UCDP API returns as numbers (the rest are strings).
 UCDP_INTEGERS = {
@@ -288,7 +290,9 @@ class SourceServer:
     def gdelt_zip(self, stamp: str) -> bytes:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(f"{stamp}.export.CSV", self.gdelt[stamp])
+            # A fixed timestamp: the same file zips to the same bytes (and md5) every time.
+            member = zipfile.ZipInfo(f"{stamp}.export.CSV", date_time=(2019, 10, 24, 14, 30, 0))
+            archive.writestr(member, self.gdelt[stamp], compress_type=zipfile.ZIP_DEFLATED)
         return buffer.getvalue()
 
     def gdelt_lastupdate(self):
@@ -339,6 +343,16 @@ def serve(server: SourceServer) -> tuple[ThreadingHTTPServer, threading.Thread]:
             body = self.rfile.read(length) if length else b""
             server.requests.append((method, split.path, query))
             failure = server.scripted_failure(split.path)
+            if failure == CUT:
+                # A body cut mid-stream: promise 10,000 bytes, send 20, hang up.
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "10000")
+                self.end_headers()
+                self.wfile.write(b'{"TotalCount": 5, "R')
+                self.wfile.flush()
+                self.close_connection = True
+                return
             if failure is not None:
                 self.send_response(failure)
                 if failure == 429:

@@ -71,6 +71,21 @@ def test_acled_pages_through_with_a_token_and_refreshes_it_when_it_expires(
     assert (first["iso"], first["limit"], first["page"]) == ("854", "500", "1")
 
 
+def test_a_refused_password_fails_the_run_without_printing_it(
+    reference_geography: None, source_server: SourceServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACLED_USERNAME", "analyst@example.org")
+    monkeypatch.setenv("ACLED_PASSWORD", "a-wrong-secret")
+    feed = acled_feed(source_server)
+
+    run = sync_feed(feed, http=fast_http())
+
+    assert run.status == SyncStatus.FAILED
+    assert "oauth/token: HTTP 400" in run.error
+    feed.refresh_from_db()
+    assert "a-wrong-secret" not in run.error + feed.last_error + str(run.cursor_after)
+
+
 def test_acled_asks_for_a_new_token_when_the_refresh_is_refused(
     reference_geography: None, credentials: None, source_server: SourceServer, acled_rows: list
 ) -> None:

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from tests.events.conftest import make_feed
-from tests.events.sources_server import SourceServer, ged_api_rows
+from tests.events.sources_server import CUT, UCDP_TOKEN, SourceServer, ged_api_rows
 from vigil.events.choices import Source, Standing, SyncStatus
 from vigil.events.connectors import Http
 from vigil.events.models import Event, SourceCoverage, SyncRun
@@ -74,7 +74,7 @@ def test_429_and_500_are_waited_out(
     reference_geography: None, credentials: None, source_server: SourceServer, ged_2023: list
 ) -> None:
     source_server.ucdp["24.1"] = ged_2023[:50]
-    source_server.fail("/ucdp/", 429, 500)
+    source_server.fail("/ucdp/", 429, 500, CUT)
     http = fast_http()
 
     run = sync_feed(ucdp_feed(source_server, ged="24.1"), http=http)
@@ -82,7 +82,18 @@ def test_429_and_500_are_waited_out(
     assert run.status == SyncStatus.SUCCEEDED, run.error
     assert run.rows_new == 50
     assert http.waits[0] == 1.0  # the 429's Retry-After
-    assert len(source_server.paths("/ucdp/")) == 3
+    assert len(source_server.paths("/ucdp/")) == 4
+
+
+def test_requests_are_spaced_as_the_source_asks(source_server: SourceServer) -> None:
+    waited: list[float] = []
+    source_server.ucdp["24.1"] = []
+    http = Http(min_interval=5.0, sleep=waited.append)
+    url = f"{source_server.base}/ucdp/gedevents/24.1"
+    for _ in range(3):
+        http.get(url, headers={"x-ucdp-access-token": UCDP_TOKEN})
+    assert len(waited) == 2
+    assert all(4.5 < seconds <= 5.0 for seconds in waited)
 
 
 def test_without_its_token_the_sync_fails_and_says_which_variable(

@@ -33,6 +33,7 @@ PAGE_SIZE = 5000
 class AcledConnector(Connector):
     kind = ConnectorKind.ACLED
     sources = (Source.ACLED,)
+    min_interval = 0.5
     credentials = {"username": "ACLED_USERNAME", "password": "ACLED_PASSWORD"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

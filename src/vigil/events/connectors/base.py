@@ -76,9 +76,14 @@ class Connector(ABC):
     # Credentials the connector needs: role -> default environment variable name.
     credentials: ClassVar[dict[str, str]] = {}
 
+    # Seconds between two requests, the rate a source asks of its clients; a feed's
+    # `min_interval_seconds` option overrides it.
+    min_interval: ClassVar[float] = 0.0
+
     def __init__(self, feed: SourceFeed, http: Http | None = None) -> None:
         self.feed = feed
-        self.http = http or Http()
+        spacing = (feed.options or {}).get("min_interval_seconds", self.min_interval)
+        self.http = http or Http(min_interval=float(spacing))
 
     def required_credentials(self) -> dict[str, str]:
         """Role -> default environment variable; a connector may vary them by its options."""

@@ -23,7 +23,7 @@ from vigil.events.choices import ConnectorKind, Source
 from vigil.events.connectors.base import Connector, Page
 from vigil.events.connectors.http import SourceUnavailable
 from vigil.events.importers.gdelt import GdeltImporter
-from vigil.events.importers.reading import ImportFileError, RecordTable
+from vigil.events.importers.reading import RecordTable
 
 INTERVAL = dt.timedelta(minutes=15)
 STAMP = "%Y%m%d%H%M%S"
@@ -66,7 +66,7 @@ class GdeltConnector(Connector):
                 moment += INTERVAL
                 continue
             if moment == newest and newest_md5 and hashlib.md5(body).hexdigest() != newest_md5:
-                raise SourceUnavailable(f"{url}: md5 differs from lastupdate.txt", status=None)
+                raise SourceUnavailable(f"{stamp}.export.CSV.zip: md5 differs from lastupdate.txt")
             table, kept, read = _filtered(body, fips, roots)
             yield Page(
                 label=f"{stamp}.export.CSV.zip",
@@ -92,10 +92,7 @@ def _filtered(body: bytes, fips: set[str], roots: set[str]) -> tuple[RecordTable
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export.CSV.zip"
         path.write_bytes(body)
-        try:
-            table = GdeltImporter().read(path)
-        except ImportFileError:
-            raise
+        table = GdeltImporter().read(path)  # ImportFileError (not an export) fails the run
     frame = table.frame
     keep = frame["EventRootCode"].str.zfill(2).isin(roots)
     if fips:

@@ -52,6 +52,7 @@ def version_span(version: str) -> tuple[dt.date, dt.date]:
 class UcdpConnector(Connector):
     kind = ConnectorKind.UCDP
     sources = (Source.UCDP_GED, Source.UCDP_CANDIDATE)
+    min_interval = 0.5
     credentials = {"token": "UCDP_API_TOKEN"}
 
     def versions(self) -> list[str]:
