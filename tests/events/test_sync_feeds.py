@@ -172,6 +172,9 @@ def test_gdelt_reads_each_new_interval_filtered_before_the_write(
     assert expected > 0
     signals = Event.objects.filter(source=Source.GDELT)
     assert signals.count() == run.rows_new == expected
+    # Everything else the files held is accounted for, not silently gone.
+    read = sum(1 for _ in older.open("rb")) + sum(1 for _ in newer.open("rb"))
+    assert run.rows_new + run.rows_rejected + run.rows_out_of_scope == read
     assert set(signals.values_list("kind", flat=True)) == {EventKind.SIGNAL}
     assert set(signals.values_list("country_id", flat=True)) <= {"SYR", "GBR"}
     feed.refresh_from_db()

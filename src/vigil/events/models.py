@@ -284,6 +284,9 @@ class SyncRun(models.Model):
     rows_unchanged = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
     rows_withdrawn = models.PositiveIntegerField(default=0)
+    # Rows the source sent that the feed's scope leaves out before any write (GDELT outside
+    # its countries and CAMEO roots): counted, so nothing disappears unaccounted.
+    rows_out_of_scope = models.PositiveIntegerField(default=0)
     newest_event = models.DateField(null=True, blank=True)
     cursor_before = models.JSONField(default=dict, blank=True)
     cursor_after = models.JSONField(default=dict, blank=True)

@@ -63,7 +63,7 @@ class Page:
     supersede: list[Supersede] = field(default_factory=list)
     # Anything else a connector stores itself (CAP messages): (kind, payload) pairs.
     items: list[tuple[str, Any]] = field(default_factory=list)
-    # Rows left out on purpose, with why (e.g. an older release of an event already stored).
+    # Rows the source sent that the scope leaves out before the write (GDELT's filter).
     skipped: int = 0
 
 

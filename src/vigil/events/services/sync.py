@@ -58,14 +58,15 @@ def sync_feed(
         # The pages committed so far stay; the cursor points after the last of them.
         expected = isinstance(exc, NotConfigured | SourceUnavailable | ImportFileError)
         message = f"{type(exc).__name__}: {exc}"
-        if not expected:
+        if expected:
+            log.warning("sync %s failed: %s", feed.key, message)
+        else:
             log.exception("sync %s failed", feed.key)
         run.status = SyncStatus.FAILED
         run.error = message[:2000]
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "error", "finished_at"])
         SourceFeed.objects.filter(pk=feed.pk).update(last_error=run.error)
-        log.warning("sync %s failed: %s", feed.key, message)
         return run
     finally:
         if http is None:
@@ -108,7 +109,7 @@ def _commit(feed: SourceFeed, run: SyncRun, page: Page) -> None:
         for declared in page.declared:
             _declare(declared)
         run.pages += 1
-        run.rows_unchanged += page.skipped
+        run.rows_out_of_scope += page.skipped
         run.cursor_after = page.cursor
         run.save()
         locked.cursor = page.cursor

@@ -72,6 +72,8 @@ def _summary(run: SyncRun) -> str:
         f"{run.rows_new} new, {run.rows_changed} changed, {run.rows_unchanged} unchanged, "
         f"{run.rows_rejected} rejected (kept for review), {run.rows_withdrawn} withdrawn"
     )
+    if run.rows_out_of_scope:
+        text += f", {run.rows_out_of_scope} outside the feed's scope"
     if run.newest_event:
         text += f"; newest event {run.newest_event}"
     if run.error:
