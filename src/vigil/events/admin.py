@@ -110,7 +110,8 @@ class SyncRejectionInline(admin.TabularInline):
 @admin.register(SyncRun)
 class SyncRunAdmin(admin.ModelAdmin):
     list_display = ["feed", "started_at", "status", "pages", "rows_new", "rows_changed",
-                    "rows_rejected", "rows_withdrawn", "rows_out_of_scope", "newest_event"]  # fmt: skip
+                    "rows_rejected", "rows_withdrawn", "rows_out_of_scope",
+                    "newest_event"]  # fmt: skip
     list_filter = ["feed", "status"]
     readonly_fields = [f.name for f in SyncRun._meta.concrete_fields]
     inlines = [SyncRejectionInline]
