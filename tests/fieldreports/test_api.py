@@ -32,11 +32,27 @@ def test_retry_with_the_same_idempotency_key_returns_the_first_result(personas) 
     client, auth = Client(), bearer(personas.monitor)
     first = client.post(URL, REPORT, content_type="application/json",
                         HTTP_IDEMPOTENCY_KEY="abc-1", **auth)  # fmt: skip
-    retry = client.post(URL, REPORT | {"fatalities": 9}, content_type="application/json",
+    retry = client.post(URL, REPORT, content_type="application/json",
                         HTTP_IDEMPOTENCY_KEY="abc-1", **auth)  # fmt: skip
     assert (first.status_code, retry.status_code) == (201, 200)
     assert retry.json() == first.json()
     assert FieldReport.objects.count() == 1
+
+
+def test_the_same_key_with_a_different_body_is_refused_naming_the_field(personas) -> None:
+    client, auth = Client(), bearer(personas.monitor)
+    client.post(URL, REPORT, content_type="application/json", HTTP_IDEMPOTENCY_KEY="abc-2",
+                **auth)  # fmt: skip
+    changed = client.post(URL, REPORT | {"fatalities": 9}, content_type="application/json",
+                          HTTP_IDEMPOTENCY_KEY="abc-2", **auth)  # fmt: skip
+    assert changed.status_code == 422
+    assert changed["Content-Type"] == "application/problem+json"
+    [error] = changed.json()["errors"]
+    assert error["field"] == "Idempotency-Key"
+    assert "abc-2" in error["reason"]
+    assert "fatalities" in error["reason"]
+    # Nothing was dropped silently: the first report is as sent, and no second one exists.
+    assert list(FieldReport.objects.values_list("fatalities", flat=True)) == [4]
 
 
 def test_anonymous_and_bad_tokens_are_refused(personas) -> None:

@@ -43,11 +43,17 @@ def incident(**overrides: object) -> ReportInput:
 def test_same_idempotency_key_returns_the_first_report(personas) -> None:
     first, created = submit_report(monitor=personas.monitor, data=incident(), idempotency_key="k1")
     again, created_again = submit_report(
-        monitor=personas.monitor, data=incident(description="edited"), idempotency_key="k1"
+        monitor=personas.monitor, data=incident(), idempotency_key="k1"
     )
     assert (created, created_again) == (True, False)
     assert again.pk == first.pk
     assert FieldReport.objects.count() == 1
+    # The same key for a different report is refused, naming the field: never dropped.
+    with pytest.raises(ValidationError) as refused:
+        submit_report(
+            monitor=personas.monitor, data=incident(description="edited"), idempotency_key="k1"
+        )
+    assert "description" in refused.value.message_dict["Idempotency-Key"][0]
     assert first.owner_org == personas.ecowas
     assert first.transitions.get().to_status == ReviewStatus.SUBMITTED
 

@@ -158,11 +158,16 @@ def test_double_post_with_the_same_key_files_one_report(personas) -> None:
     data = form_data()
 
     first = client.post(reverse("fieldreports:new"), data)
-    again = client.post(reverse("fieldreports:new"), data | {"description": "resent"})
+    again = client.post(reverse("fieldreports:new"), data)
 
     assert FieldReport.objects.count() == 1
     assert first["Location"] == again["Location"]
     assert "already been received" in client.get(again["Location"]).text
+    # Sent again with a change under the same key: said, not silently dropped.
+    edited = client.post(reverse("fieldreports:new"), data | {"description": "resent"})
+    assert FieldReport.objects.count() == 1
+    assert edited.status_code == 200
+    assert "was already used for a different request" in edited.text
 
 
 def test_bad_input_is_shown_beside_each_field_and_nothing_is_filed(personas) -> None:

@@ -51,11 +51,17 @@ def test_retry_with_the_same_idempotency_key_returns_the_first_result(personas) 
     client, auth = Client(), bearer(personas.monitor)
     first = client.post(URL, OBSERVATION, content_type="application/json",
                         HTTP_IDEMPOTENCY_KEY="obs-1", **auth)  # fmt: skip
-    retry = client.post(URL, OBSERVATION | {"values": {"armed-raids": 4}},
-                        content_type="application/json", HTTP_IDEMPOTENCY_KEY="obs-1",
-                        **auth)  # fmt: skip
+    retry = client.post(URL, OBSERVATION, content_type="application/json",
+                        HTTP_IDEMPOTENCY_KEY="obs-1", **auth)  # fmt: skip
     assert (first.status_code, retry.status_code) == (201, 200)
     assert retry.json() == first.json()
+    changed = client.post(URL, OBSERVATION | {"values": {"armed-raids": 4}},
+                          content_type="application/json", HTTP_IDEMPOTENCY_KEY="obs-1",
+                          **auth)  # fmt: skip
+    assert changed.status_code == 422
+    [error] = changed.json()["errors"]
+    assert error["field"] == "Idempotency-Key"
+    assert "values" in error["reason"]
     body = first.json()
     assert body["values"] == [
         {"indicator": "armed-raids", "value": 3, "notes": ""},

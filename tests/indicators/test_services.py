@@ -137,8 +137,14 @@ def test_same_idempotency_key_returns_the_first_observation(personas, cewarn) ->
     )  # fmt: skip
     again, created_again = submit_observation(
         monitor=personas.monitor, indicator_set=cewarn, country_id="NGA", admin1_id=None,
-        period="weekly", period_start=MONDAY, values={"armed-raids": 4}, idempotency_key="k1",
+        period="weekly", period_start=MONDAY, values={"armed-raids": 2}, idempotency_key="k1",
     )  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        submit_observation(
+            monitor=personas.monitor, indicator_set=cewarn, country_id="NGA", admin1_id=None,
+            period="weekly", period_start=MONDAY, values={"armed-raids": 4}, idempotency_key="k1",
+        )  # fmt: skip
+    assert "values" in refused.value.message_dict["Idempotency-Key"][0]
     assert (created, created_again) == (True, False)
     assert again.pk == first.pk
     assert Observation.objects.count() == 1

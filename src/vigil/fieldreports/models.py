@@ -21,6 +21,9 @@ class FieldReport(ProtectedModel):
     channel = models.CharField(max_length=8, choices=Channel.choices)
     # At most once: a retried submission carries the same key (API) or ODK ids.
     idempotency_key = models.CharField(max_length=128, blank=True)
+    # The request as first received under that key (vigil.idempotency): a retry that differs
+    # is refused, naming the field, instead of silently answered with the first record.
+    request_fields = models.JSONField(default=dict, blank=True, editable=False)
     odk_form_id = models.CharField(max_length=128, blank=True)
     odk_root_uuid = models.CharField(max_length=128, blank=True)
     odk_instance_id = models.CharField(max_length=128, blank=True)

@@ -28,6 +28,7 @@ from vigil.fieldreports.choices import (
     ReviewStatus,
 )
 from vigil.fieldreports.models import Attachment, FieldReport, ReportTransition
+from vigil.idempotency import canonical, check_same_request
 from vigil.sharing.choices import TLP
 from vigil.sharing.policy import organisations_with_role
 
@@ -120,11 +121,13 @@ def submit_report(
 ) -> tuple[FieldReport, bool]:
     """Accept a report at most once. Returns (report, created); a retry with the same
     idempotency key (or ODK root) returns the first report and creates nothing."""
+    request = canonical({**data.fields(), "organisation": organisation_id})
     if idempotency_key:
         existing = FieldReport.objects.filter(
             monitor=monitor, idempotency_key=idempotency_key
         ).first()
         if existing:
+            check_same_request(idempotency_key, existing.request_fields, request)
             return existing, False
     owner = monitor_organisation(monitor, organisation_id)
     validate_report_input(data)
@@ -135,6 +138,7 @@ def submit_report(
                 owner_org_id=owner,
                 channel=channel,
                 idempotency_key=idempotency_key,
+                request_fields=request if idempotency_key else {},
                 odk_form_id=(odk or {}).get("form_id", ""),
                 odk_root_uuid=(odk or {}).get("root_uuid", ""),
                 odk_instance_id=(odk or {}).get("instance_id", ""),
@@ -153,6 +157,7 @@ def submit_report(
                 monitor=monitor, idempotency_key=idempotency_key
             ).first()
             if existing:
+                check_same_request(idempotency_key, existing.request_fields, request)
                 return existing, False
         raise
     return report, True

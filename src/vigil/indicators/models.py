@@ -102,6 +102,9 @@ class Observation(ProtectedModel):
     channel = models.CharField(max_length=8, choices=Channel.choices)
     # At most once: a retried submission carries the same key.
     idempotency_key = models.CharField(max_length=128, blank=True)
+    # The request as first received under that key (vigil.idempotency): a retry that differs
+    # is refused, naming the field, instead of silently answered with the first record.
+    request_fields = models.JSONField(default=dict, blank=True, editable=False)
     indicator_set = models.ForeignKey(
         IndicatorSet, on_delete=models.PROTECT, related_name="observations"
     )

@@ -28,6 +28,7 @@ from vigil.fieldreports.choices import FINAL_STATUSES, REVIEW_TRANSITIONS, Chann
 from vigil.fieldreports.services import REVIEWER_ROLES, monitor_organisation
 from vigil.geo.choices import AdminLevel
 from vigil.geo.models import AdminArea, Country
+from vigil.idempotency import canonical, check_same_request
 from vigil.indicators.choices import Direction, ElectionPhase, Period
 from vigil.indicators.models import (
     ONE_PER_PERIOD,
@@ -371,11 +372,26 @@ def submit_observation(
     `notes` is the monitor's overall reading of the period. A monitor files at most one
     observation per set, area and period.
     """
+    request = canonical(
+        {
+            "indicator_set": getattr(indicator_set, "code", indicator_set),
+            "country_id": country_id,
+            "admin1_id": admin1_id,
+            "period": period,
+            "period_start": period_start,
+            "values": dict(sorted(values.items())),
+            "value_notes": dict(sorted((value_notes or {}).items())),
+            "notes": notes,
+            "tlp": tlp,
+            "organisation": organisation_id,
+        }
+    )
     if idempotency_key:
         existing = Observation.objects.filter(
             monitor=monitor, idempotency_key=idempotency_key
         ).first()
         if existing:
+            check_same_request(idempotency_key, existing.request_fields, request)
             return existing, False
     owner = monitor_organisation(monitor, organisation_id)
     chosen_set = _resolve_set(indicator_set)
@@ -408,6 +424,7 @@ def submit_observation(
                 tlp=tlp,
                 channel=channel,
                 idempotency_key=idempotency_key,
+                request_fields=request if idempotency_key else {},
                 notes=notes.strip(),
                 status=ReviewStatus.SUBMITTED,
             )
@@ -427,6 +444,7 @@ def submit_observation(
                 monitor=monitor, idempotency_key=idempotency_key
             ).first()
             if existing:
+                check_same_request(idempotency_key, existing.request_fields, request)
                 return existing, False
         if existing := _same_period(**key):
             raise _duplicate_error(existing) from None
