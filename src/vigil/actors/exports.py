@@ -6,9 +6,9 @@ extension of a standard one rather than an invented hashtag, or none.
 
 from __future__ import annotations
 
-import csv
 import io
 
+from vigil import csvsafe
 from vigil.actors.selectors import RegistryFilters, registry_rows
 
 # (column key, header, HXL tag)
@@ -28,7 +28,7 @@ COLUMNS = [
 def registry_csv(filters: RegistryFilters | None = None) -> str:
     """The registry (public profiles only: no contact details) as HXL-tagged CSV text."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     writer.writerow([header for _key, header, _tag in COLUMNS])
     writer.writerow([tag for _key, _header, tag in COLUMNS])
     for row in registry_rows(filters):

@@ -8,10 +8,10 @@ attribution to export in the first place.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 
+from vigil import csvsafe
 from vigil.consultations.models import Mandate, Recommendation
 
 # (header, HXL hashtag) pairs; HXL 1.1 core hashtags and attributes where one fits.
@@ -49,7 +49,7 @@ MANDATE_COLUMNS = [
 
 def _write(columns: list[tuple[str, str]], rows: Iterable[list[object]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvsafe.writer(buffer, lineterminator="\n")
     writer.writerow([name for name, _ in columns])
     writer.writerow([tag for _, tag in columns])
     writer.writerows(rows)

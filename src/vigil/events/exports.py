@@ -6,7 +6,6 @@ and audit every protected row they hand out, like every other read surface.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -15,6 +14,7 @@ from django.db.models import Case, F, JSONField, QuerySet, TextField, Value, Whe
 from django.db.models.functions import Cast, JSONArray, JSONObject
 from django.http import HttpResponse
 
+from vigil import csvsafe
 from vigil.events.models import Event
 from vigil.sharing.choices import TLP, Surface
 from vigil.sharing.policy import record_reads_of
@@ -109,7 +109,7 @@ def csv_response(
     rows = _rows(queryset, names)
     _audit(rows, user)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvsafe.writer(buffer)
     writer.writerow(names)
     writer.writerow([tag for _, tag, _ in COLUMNS])
     for row in rows:

@@ -9,11 +9,12 @@ HXL tags are given where the HXL standard has a hashtag (#contact, #country, #re
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
 from django.http import HttpResponse
+
+from vigil import csvsafe
 
 # (column, HXL hashtag, profile key)
 COLUMNS: list[tuple[str, str, str]] = [
@@ -65,7 +66,7 @@ def members_csv(profiles: list[dict[str, Any]], *, filename: str) -> HttpRespons
         # No rows: still never announce personal columns to someone who may not see them.
         columns = [c for c in COLUMNS if c[0] not in ("nationality", "email", "phone")]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvsafe.writer(buffer)
     writer.writerow([name for name, _, _ in columns])
     writer.writerow([tag for _, tag, _ in columns])
     for profile in profiles:
