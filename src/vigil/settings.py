@@ -136,6 +136,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # /api/ input no view should see: NUL bytes, bodies over the size limit (problem+json).
+    "vigil.api.middleware.ApiInputGuard",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "vigil.actors.middleware.ApiTokenMiddleware",

@@ -13,6 +13,7 @@ from ninja.security import django_auth
 from vigil.alerts import importing, selectors, services
 from vigil.alerts.cap import CapRejected, to_cap_xml
 from vigil.alerts.choices import AlertStatus, CapCategory, Certainty, Language, Severity, Urgency
+from vigil.bounds import OFFSET_MAX
 from vigil.sharing.choices import TLP, Surface
 from vigil.sharing.policy import record_reads
 
@@ -212,7 +213,7 @@ def list_alerts(
     status: StatusCode | None = None,
     country: str | None = None,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
 ) -> list:
     alerts = selectors.list_alerts(request.user, region=region, status=status, country=country)
     page = list(alerts[offset : offset + limit])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -91,6 +93,36 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(request, status=exc.status_code, title=str(exc.message))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return problem(
+        request, status=413, title="Request too large",
+        detail=f"The body is larger than the {limit:,} bytes this API accepts.",
+    )  # fmt: skip
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Defence in depth: every number has a schema bound; one that reaches the database out
+    of its range anyway is the client's error, not a server error."""
+    return problem(
+        request, status=422, title="Invalid request",
+        detail="A value is out of the range this field can hold.",
+    )  # fmt: skip
+
+
+@api.exception_handler(IntegrityError)
+def on_conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    """Defence in depth: services check references and uniqueness with named errors; a
+    constraint the database enforces first is a conflict, not a server error."""
+    return problem(
+        request, status=409, title="Conflict",
+        detail="The request conflicts with a stored record or names one that does not exist.",
+    )  # fmt: skip
 
 
 @api.exception_handler(AuthenticationError)

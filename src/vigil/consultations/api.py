@@ -10,7 +10,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Router, Status
+from ninja import Header, Query, Router, Status
 from ninja.security import django_auth
 
 from vigil.consultations import exports, ical, selectors, services
@@ -86,7 +86,10 @@ def body_feed(request: HttpRequest, slug: str) -> HttpResponse:
 
 @router.get("/meetings", response=list[MeetingOut], summary="Meetings you may see")
 def list_meetings(
-    request: HttpRequest, body: str | None = None, upcoming: bool = False, limit: int = 200
+    request: HttpRequest,
+    body: str | None = Query(None, max_length=80),
+    upcoming: bool = False,
+    limit: int = Query(200, ge=1, le=1000),
 ) -> list:
     meetings = (
         selectors.upcoming_meetings(request.user)
@@ -95,7 +98,7 @@ def list_meetings(
     )
     if body:
         meetings = meetings.filter(body__slug=body)
-    rows = list(meetings[: min(limit, 1000)])
+    rows = list(meetings[:limit])
     record_reads(rows, request.user, surface=Surface.API)
     return rows
 

@@ -10,6 +10,7 @@ from ninja import Field, File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from vigil.bounds import COUNT_MAX, DB_ID_MAX
 from vigil.events.choices import Category
 from vigil.fieldreports import importing, selectors, services
 from vigil.fieldreports.choices import Channel, ReviewStatus
@@ -25,21 +26,23 @@ TlpMark = Literal[tuple(TLP.values)]  # type: ignore[valid-type]
 class ReportIn(Schema):
     date_start: dt.date
     date_end: dt.date | None = None
-    country: str = Field(min_length=3, max_length=3, description="ISO 3166-1 alpha-3")
-    admin1: int | None = Field(None, description="Admin1 area id (see /areas)")
+    country: str = Field(pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3")
+    admin1: int | None = Field(None, ge=1, le=DB_ID_MAX, description="Admin1 area id (see /areas)")
     location: str = Field("", max_length=300)
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     category: CategoryCode
     actor1: str = Field("", max_length=300)
     actor2: str = Field("", max_length=300)
-    fatalities: int = Field(0, ge=0)
-    injured: int = Field(0, ge=0)
+    fatalities: int = Field(0, ge=0, le=COUNT_MAX, description=f"At most {COUNT_MAX:,}")
+    injured: int = Field(0, ge=0, le=COUNT_MAX, description=f"At most {COUNT_MAX:,}")
     description: str = Field(min_length=1, max_length=20_000)
     sources: str = Field("", max_length=5_000)
     credibility: int = Field(ge=1, le=6, description="Admiralty 1 (confirmed) … 6 (unknown)")
     tlp: TlpMark = TLP.AMBER
-    organisation: int | None = Field(None, description="Needed if you monitor for several")
+    organisation: int | None = Field(
+        None, ge=1, le=DB_ID_MAX, description="Needed if you monitor for several"
+    )
 
     def to_input(self) -> services.ReportInput:
         return services.ReportInput(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.actors.choices import Role
+from vigil.bounds import COUNT_MAX
 from vigil.events.choices import EventKind, LinkRule, Source, VerificationStatus
 from vigil.events.dedupe import haversine_km
 from vigil.events.models import Event, EventLink
@@ -28,6 +29,7 @@ from vigil.fieldreports.choices import (
     ReviewStatus,
 )
 from vigil.fieldreports.models import Attachment, FieldReport, ReportTransition
+from vigil.geo.models import AdminArea, Country
 from vigil.idempotency import canonical, check_same_request
 from vigil.sharing.choices import TLP
 from vigil.sharing.policy import organisations_with_role
@@ -105,6 +107,18 @@ def validate_report_input(data: ReportInput) -> None:
         errors["longitude"] = "Longitude must be between -180 and 180."
     if not data.description.strip():
         errors["description"] = "Describe what happened."
+    for name in ("fatalities", "injured"):
+        if not 0 <= getattr(data, name) <= COUNT_MAX:
+            errors[name] = f"Must be between 0 and {COUNT_MAX:,}."
+    if not Country.objects.filter(pk=data.country_id).exists():
+        errors["country"] = f"Unknown country code {data.country_id!r} (ISO 3166-1 alpha-3)."
+    elif (
+        data.admin1_id is not None
+        and not AdminArea.objects.filter(
+            pk=data.admin1_id, country_id=data.country_id, level=1
+        ).exists()
+    ):
+        errors["admin1"] = f"No admin1 area {data.admin1_id} in {data.country_id}."
     if errors:
         raise ValidationError(errors)
 

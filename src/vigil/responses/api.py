@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from vigil.alerts.models import Alert
+from vigil.bounds import DB_ID_MAX
 from vigil.responses import selectors, services
 from vigil.responses.choices import ActionStatus, ResponderRole, ResponseKind
 from vigil.sharing.choices import Surface
@@ -339,8 +340,8 @@ def record(request: HttpRequest, alert_id: int, payload: ActionIn) -> Status:
 @router.get("/actions", response=list[ActionOut], summary="Actions on the alerts you may see")
 def list_actions(
     request: HttpRequest,
-    alert: int | None = None,
-    responder: int | None = None,
+    alert: int | None = Query(None, ge=1, le=DB_ID_MAX),
+    responder: int | None = Query(None, ge=1, le=DB_ID_MAX),
     status: ActionStatus | None = None,
     limit: int = Query(100, ge=1, le=1000),
 ) -> list:
