@@ -99,7 +99,8 @@ def seen_fields(surface: str, response) -> dict[str, bool]:
         return {
             "name": True,
             "email": row.get("email") == EMAIL,
-            "phone": row.get("phone") == PHONE,
+            # "+221 ..." would be a formula in a spreadsheet: the export writes it as text.
+            "phone": row.get("phone") == "'" + PHONE,
             "nationality": row.get("nationality") == "BEN",
         }
     if surface.startswith("api"):

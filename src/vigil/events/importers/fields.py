@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+# The largest value an integer column of the event store holds (PostgreSQL integer).
+INTEGER_LIMIT = 2**31 - 1
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -71,7 +74,10 @@ class Validator:
         empty = raw == ""
         unparsable = numbers.isna() & ~empty
         self.fail_each(unparsable, column, "not a number: " + raw.map(repr))
-        fractional = numbers.notna() & (numbers != np.floor(numbers.fillna(0)))
+        # inf, 1e25: no integer column stores them (the event store's are 32-bit).
+        huge = numbers.notna() & (numbers.abs() > INTEGER_LIMIT)
+        self.fail_each(huge, column, f"out of range (at most {INTEGER_LIMIT:,}): " + raw.map(repr))
+        fractional = numbers.notna() & ~huge & (numbers != np.floor(numbers.fillna(0)))
         self.fail_each(fractional, column, "not a whole number: " + raw.map(repr))
         if required:
             self.required(column, raw)
@@ -79,7 +85,7 @@ class Validator:
             self.fail_each(numbers < minimum, column, f"must be at least {minimum}, got " + raw)
         if maximum is not None:
             self.fail_each(numbers > maximum, column, f"must be at most {maximum}, got " + raw)
-        whole = numbers.where(~(unparsable | fractional))
+        whole = numbers.where(~(unparsable | fractional | huge))
         return whole.round().astype("Int64")
 
     def decimal(

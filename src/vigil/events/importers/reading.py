@@ -8,19 +8,23 @@ multi-line fields start and end.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import hashlib
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from django.conf import settings
 
 csv.field_size_limit(2**31 - 1)
 
@@ -66,12 +70,67 @@ class RawTable:
 
 
 def load_bytes(path: Path) -> bytes:
-    """The file's decompressed bytes: .gz is gunzipped, a .zip must hold exactly one table."""
+    """The file's text as UTF-8 bytes: .gz is gunzipped, a .zip must hold exactly one table;
+    decompression is capped (a small archive that expands to gigabytes is refused before it
+    does); a byte-order mark (UTF-8, UTF-16, UTF-32) is honoured; text that is not UTF-8 is
+    refused with where it fails, never decoded with replacement characters."""
     path = Path(path)
     if not path.exists():
         raise ImportFileError(f"{path}: no such file")
     name = path.name.lower()
-    if name.endswith(".zip"):
+    size = path.stat().st_size
+    if name.endswith(".zip") or _starts_with(path, b"PK\x03\x04"):
+        raw = _unzip(path, size)
+    elif name.endswith(".gz") or _starts_with(path, b"\x1f\x8b"):
+        with path.open("rb") as handle:
+            raw = _capped_read(gzip.GzipFile(fileobj=handle), path, size, "gzip")
+    else:
+        raw = path.read_bytes()
+    return _as_utf8(raw, path)
+
+
+# Decompression limits: the expanded size, and the ratio to the compressed size. Real CSV
+# exports compress 5-20x; GED's 1M-row file about 8x. Both can be raised in settings.
+MAX_EXPANDED_BYTES = 8 * 1024**3
+MAX_RATIO = 200
+
+
+def _limits() -> tuple[int, int]:
+    return (
+        int(getattr(settings, "VIGIL_IMPORT_MAX_EXPANDED_BYTES", MAX_EXPANDED_BYTES)),
+        int(getattr(settings, "VIGIL_IMPORT_MAX_RATIO", MAX_RATIO)),
+    )
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(len(magic)) == magic
+
+
+def _capped_read(
+    stream: io.BufferedIOBase | gzip.GzipFile, path: Path, size: int, kind: str
+) -> bytes:
+    limit, ratio = _limits()
+    cap = min(limit, max(size, 1) * ratio)
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        while chunk := stream.read(1 << 20):
+            total += len(chunk)
+            if total > cap:
+                raise ImportFileError(
+                    f"{path}: the {kind} archive expands past {cap:,} bytes ({ratio}x its size "
+                    f"or {limit:,} bytes at most): refused as a decompression bomb. Unpack it "
+                    "yourself if it is real, or raise VIGIL_IMPORT_MAX_RATIO."
+                )
+            chunks.append(chunk)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ImportFileError(f"{path}: not a valid {kind} file ({exc})") from None
+    return b"".join(chunks)
+
+
+def _unzip(path: Path, size: int) -> bytes:
+    try:
         with zipfile.ZipFile(path) as archive:
             members = [
                 m
@@ -83,13 +142,59 @@ def load_bytes(path: Path) -> bytes:
                 raise ImportFileError(
                     f"{path}: a .zip must hold exactly one .csv/.tsv/.txt table (found: {found})"
                 )
-            return archive.read(members[0])
-    raw = path.read_bytes()
-    if name.endswith(".gz") or raw[:2] == b"\x1f\x8b":
+            with archive.open(members[0]) as member:
+                return _capped_read(member, path, size, "zip")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as exc:
+        raise ImportFileError(f"{path}: not a valid zip file ({exc})") from None
+
+
+BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+
+def _check_utf8(raw: bytes, chunk: int = 1 << 24) -> None:
+    """Strict UTF-8, checked 16 MB at a time (no second copy of a large file in memory).
+    The error's `start` is an offset into the whole file."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    for offset in range(0, len(raw), chunk):
         try:
-            return gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise ImportFileError(f"{path}: not a valid gzip file ({exc})") from exc
+            decoder.decode(view[offset : offset + chunk], final=offset + chunk >= len(raw))
+        except UnicodeDecodeError as exc:
+            raise UnicodeDecodeError(
+                "utf-8", raw, offset + exc.start, offset + exc.end, exc.reason
+            ) from None
+
+
+def _as_utf8(raw: bytes, path: Path) -> bytes:
+    for bom, encoding in BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ImportFileError(
+                    f"{path}: starts with a {encoding.upper()} byte-order mark but is not "
+                    f"valid {encoding.upper()} at byte {exc.start + len(bom):,}"
+                ) from None
+            raw = text.encode("utf-8")
+            break
+    else:
+        try:
+            _check_utf8(raw)
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise ImportFileError(
+                f"{path}: line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+                f"{exc.start:,}). Re-encode it as UTF-8 (e.g. iconv -f latin1 -t utf-8) and "
+                "import it again; nothing was imported."
+            ) from None
+    if b"\r" in raw and b"\n" not in raw:
+        raw = raw.replace(b"\r", b"\n")  # classic Mac line endings: CR alone ends a line
     return raw
 
 
@@ -174,12 +279,38 @@ def _read_with_pyarrow(
             convert_options=convert_options,
         )
     except pa.ArrowInvalid as exc:
-        raise ImportFileError(f"cannot parse as CSV: {exc}") from exc
+        reason = str(exc)
+        if "straddling" in reason:
+            reason = f"a field is longer than {read_options.block_size:,} bytes"
+        raise ImportFileError(f"cannot parse as CSV: {reason}") from None
+    except pa.ArrowException as exc:  # anything else pyarrow raises: a clear error, no trace
+        raise ImportFileError(f"cannot parse as CSV: {exc}") from None
     if bad:
         # pyarrow skips bad rows, which would shift every later line number; the csv module
         # keeps every record in order, so reparse with it to report exact lines.
         return _read_with_csv_module(data, delimiter, column_names, ragged=False)
-    return table.to_pandas(), {}
+    return table.to_pandas(), _long_fields_arrow(table)
+
+
+# A field longer than this is refused with its row: no source writes descriptions of a
+# megabyte, and one would be copied into every page and export that shows the event.
+MAX_FIELD_CHARS = 100_000
+
+
+def _long_fields_arrow(table: pa.Table) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for name in table.column_names:
+        lengths = pc.utf8_length(table[name])
+        if (pc.max(lengths).as_py() or 0) <= MAX_FIELD_CHARS:
+            continue
+        over = pc.indices_nonzero(pc.greater(lengths, MAX_FIELD_CHARS)).to_pylist()
+        for position in over:
+            found.setdefault(position, _too_long(name, lengths[position].as_py()))
+    return found
+
+
+def _too_long(name: str, length: int) -> str:
+    return f"{name}: {length:,} characters, over the limit of {MAX_FIELD_CHARS:,}"
 
 
 def _read_with_csv_module(
@@ -194,6 +325,13 @@ def _read_with_csv_module(
     rows: list[list[str]] = []
     malformed: dict[int, str] = {}
     for record in reader:
+        longest = max((len(v) for v in record), default=0)
+        if longest > MAX_FIELD_CHARS:
+            index = next(i for i, v in enumerate(record) if len(v) == longest)
+            name = names[index] if index < width else f"field {index + 1}"
+            malformed[len(rows)] = _too_long(name, longest)
+            rows.append([""] * width)
+            continue
         if len(record) == width:
             rows.append(record)
         elif ragged and 0 < len(record) < width:

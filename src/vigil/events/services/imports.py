@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from vigil.actors.services import ensure_data_publisher
 from vigil.analytics.coverage import Scope
+from vigil.bounds import COUNT_MAX
 from vigil.events.choices import ImportStatus, Standing
 from vigil.events.importers import IMPORTERS
 from vigil.events.importers.base import EVENT_COLUMNS, Conversion, GeoLookup, Importer
@@ -34,7 +35,7 @@ from vigil.events.importers.reading import RawTable
 from vigil.events.models import Event, ImportRun
 from vigil.events.services.bulk import insert_events
 from vigil.events.services.coverage import record_coverage
-from vigil.geo.models import AdminArea
+from vigil.geo.models import AdminArea, Country
 from vigil.geo.services import get_or_create_admin_area
 from vigil.sharing.choices import TLP
 
@@ -126,6 +127,7 @@ def import_events(
     rejects_path: Path | str | None = None,
     progress: Progress | None = None,
     coverage_scope: Scope = "auto",
+    accept: frozenset[str] = frozenset(),
 ) -> ImportReport:
     """Import one file of one source. Raises ImportRejected (nothing committed) on bad rows
     unless `skip_invalid`, and ImportFileError when the file as a whole cannot be read."""
@@ -142,6 +144,7 @@ def import_events(
         rejects_path=rejects_path,
         progress=progress,
         coverage_scope=coverage_scope,
+        accept=accept,
         started=started,
     )
 
@@ -159,6 +162,7 @@ def import_table(
     release: str | None = None,
     only_listed: bool = False,
     write_rejects: bool = True,
+    accept: frozenset[str] = frozenset(),
     started: float | None = None,
 ) -> ImportReport:
     """Import a parsed table: a file's, or a page an API connector fetched. The same
@@ -186,7 +190,11 @@ def import_table(
     events = conversion.events.set_axis(todo)
     converted = [
         RowError(int(todo[e.position]), e.column, e.reason)
-        for e in [*conversion.errors, *_length_errors(conversion.events)]
+        for e in [
+            *conversion.errors,
+            *_length_errors(conversion.events),
+            *plausibility_errors(conversion.events, accept),
+        ]
     ]
     errors = _all_errors(table, ids, converted)
     bad = sorted({e.position for e in errors})
@@ -248,6 +256,72 @@ def import_table(
     report.run_id = run.pk
     report.seconds = time.perf_counter() - started
     return report
+
+
+# Plausibility checks a user may override (`vigil import --accept NAME`) once they have
+# looked at the rows: values no source writes by accident, but a real file could hold.
+FATALITIES_CEILING = COUNT_MAX
+PLAUSIBILITY_CHECKS = frozenset({"high-fatalities", "coordinates"})
+
+
+def plausibility_errors(
+    events: pd.DataFrame, accept: frozenset[str] = frozenset()
+) -> list[RowError]:
+    """Rows that parse but cannot be right: deaths above the documented ceiling (the largest
+    single events in UCDP GED are in the thousands), and coordinates that fall outside their
+    country but inside it once latitude and longitude are exchanged (swapped columns)."""
+    errors: list[RowError] = []
+    if events.empty:
+        return errors
+    if "high-fatalities" not in accept:
+        for column in ("fatalities_best", "fatalities_high"):
+            values = pd.to_numeric(events[column], errors="coerce")
+            for position in np.flatnonzero((values > FATALITIES_CEILING).fillna(False).to_numpy()):
+                errors.append(RowError(int(position), column, (
+                    f"{int(values.iloc[position]):,} deaths is above the plausibility ceiling of "
+                    f"{FATALITIES_CEILING:,}; check the value, or import with "
+                    "--accept high-fatalities"
+                )))  # fmt: skip
+    if "coordinates" not in accept:
+        errors += _swapped_coordinates(events)
+    return errors
+
+
+def _swapped_coordinates(events: pd.DataFrame) -> list[RowError]:
+    boxes = country_bboxes()
+    if not boxes:
+        return []
+    lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(dtype=float)
+    lon = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(dtype=float)
+    box = np.array(
+        [boxes.get(c, (np.nan,) * 4) for c in events["country_id"].astype(object)], dtype=float
+    ).reshape(-1, 4)
+    margin = 1.0
+
+    def inside(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return (
+            (x >= box[:, 0] - margin) & (x <= box[:, 2] + margin)
+            & (y >= box[:, 1] - margin) & (y <= box[:, 3] + margin)
+        )  # fmt: skip
+
+    with np.errstate(invalid="ignore"):
+        swapped = ~inside(lon, lat) & inside(lat, lon)
+    return [
+        RowError(int(p), "latitude,longitude", (
+            f"({lat[p]}, {lon[p]}) is outside {events['country_id'].iloc[p]} but inside it "
+            "with latitude and longitude exchanged: are the columns swapped? Fix the file, "
+            "or import with --accept coordinates"
+        ))
+        for p in np.flatnonzero(swapped)
+    ]  # fmt: skip
+
+
+def country_bboxes() -> dict[str, tuple[float, float, float, float]]:
+    return {
+        iso3: tuple(bbox)
+        for iso3, bbox in Country.objects.exclude(bbox=None).values_list("iso3", "bbox")
+        if bbox and len(bbox) == 4
+    }
 
 
 def _length_errors(events: pd.DataFrame) -> list[RowError]:
@@ -424,8 +498,11 @@ def _resolve_areas(events: pd.DataFrame) -> int:
 
 
 def _content_hashes(raw: pd.DataFrame) -> np.ndarray:
-    """A 64-bit hash per raw record: equal hashes mean an unchanged row on re-import."""
-    hashed = pd.util.hash_pandas_object(raw, index=False).to_numpy(dtype=np.uint64)
+    """A 64-bit hash per raw record: equal hashes mean an unchanged row on re-import. The
+    columns are taken by name, in name order: a file whose columns moved is unchanged, one
+    whose headers were swapped (latitude under "longitude") is not."""
+    ordered = raw[sorted(raw.columns)]
+    hashed = pd.util.hash_pandas_object(ordered, index=False).to_numpy(dtype=np.uint64)
     return hashed.view(np.int64)
 
 

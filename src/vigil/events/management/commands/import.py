@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from vigil.events.importers import IMPORTERS
 from vigil.events.importers.reading import ImportFileError
 from vigil.events.services import ImportRejected, import_events, link_duplicates
+from vigil.events.services.imports import PLAUSIBILITY_CHECKS
 
 
 class TerminalProgress:
@@ -59,6 +60,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-link", action="store_true", help="do not link duplicates across sources"
         )
+        parser.add_argument(
+            "--accept",
+            default="",
+            help="comma-separated plausibility checks to override after checking the rows: "
+            f"{', '.join(sorted(PLAUSIBILITY_CHECKS))}",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -69,6 +76,7 @@ class Command(BaseCommand):
                 rejects_path=options["rejects"],
                 progress=TerminalProgress(sys.stderr),
                 coverage_scope=options["coverage"],
+                accept=_accepted(options["accept"]),
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
@@ -87,3 +95,14 @@ class Command(BaseCommand):
         if not options["no_link"] and (report.new or report.changed):
             linked = link_duplicates()
             self.stdout.write(f"{linked} new cross-source duplicate link(s)")
+
+
+def _accepted(value: str) -> frozenset[str]:
+    chosen = frozenset(v.strip() for v in value.split(",") if v.strip())
+    unknown = chosen - PLAUSIBILITY_CHECKS
+    if unknown:
+        raise CommandError(
+            f"--accept: unknown check(s) {', '.join(sorted(unknown))} "
+            f"(known: {', '.join(sorted(PLAUSIBILITY_CHECKS))})"
+        )
+    return chosen
