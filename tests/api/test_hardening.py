@@ -99,3 +99,13 @@ def test_a_body_over_the_limit_is_a_problem_json_413(monitor_client: Any, settin
     assert response.status_code == 413
     assert response["Content-Type"] == "application/problem+json"
     assert "1,000,000 bytes" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/reports", "/api/v1/products"])
+@pytest.mark.parametrize("limit", [-2397080399094013, 0, 10**6])
+def test_a_list_limit_out_of_range_is_a_422(monitor_client: Any, url: str, limit: int) -> None:
+    """Found by schemathesis: GET /api/v1/reports?limit=-2397080399094013 answered 500."""
+    client, auth = monitor_client
+    response = client.get(url, {"limit": limit}, **auth)
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, File, Header, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
@@ -181,10 +181,12 @@ def import_odk(request: HttpRequest, form_id: str, payload: dict) -> importing.B
 
 @router.get("", response=list[ReportOut], summary="Reports you may see, newest first")
 def list_reports(
-    request: HttpRequest, status: ReviewStatus | None = None, limit: int = 100
+    request: HttpRequest,
+    status: ReviewStatus | None = None,
+    limit: int = Query(100, ge=1, le=1000),
 ) -> list:
     filters = {"status": status} if status else {}
-    reports = list(selectors.reports_visible_to(request.user, **filters)[: min(limit, 1000)])
+    reports = list(selectors.reports_visible_to(request.user, **filters)[:limit])
     record_reads(reports, request.user, surface=Surface.API)
     return reports
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from vigil.reports import selectors, services
 from vigil.reports.choices import ProductKind, ProductStatus
@@ -70,10 +70,10 @@ class NoteIn(Schema):
 def list_products(
     request: HttpRequest,
     kind: ProductKind | None = None,
-    region: str | None = None,
-    country: str | None = None,
+    region: str | None = Query(None, pattern=r"^[A-Za-z]{2,10}$"),
+    country: str | None = Query(None, pattern=r"^[A-Za-z]{3}$"),
     status: ProductStatus | None = None,
-    limit: int = 100,
+    limit: int = Query(100, ge=1, le=1000),
 ) -> list:
     filters = {
         name: value
@@ -85,11 +85,8 @@ def list_products(
         )
         if value
     }
-    products = list(
-        selectors.products_visible_to(request.user, **filters).order_by("-period_end", "-pk")[
-            : min(max(limit, 1), 1000)
-        ]
-    )
+    visible = selectors.products_visible_to(request.user, **filters)
+    products = list(visible.order_by("-period_end", "-pk")[:limit])
     record_reads(products, request.user, surface=Surface.API)
     return products
 
