@@ -109,3 +109,19 @@ def test_a_list_limit_out_of_range_is_a_422(monitor_client: Any, url: str, limit
     response = client.get(url, {"limit": limit}, **auth)
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_an_api_token_opens_the_api_but_not_the_web_pages(personas: Any) -> None:
+    _, key = issue_api_token(user=personas.analyst, name="probe")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert Client().get("/api/v1/sources", **auth).status_code == 200
+    page = Client().get("/sources/", **auth)
+    assert page.status_code == 302  # to the sign-in page: the token is not a session
+    assert "/accounts/login/" in page["Location"]
+
+
+def test_the_openapi_document_declares_bearer_tokens() -> None:
+    document = Client().get("/api/v1/openapi.json").json()
+    assert document["components"]["securitySchemes"]["BearerAuth"]["scheme"] == "bearer"
+    submit = document["paths"]["/api/v1/reports"]["post"]
+    assert {"BearerAuth": []} in submit["security"]

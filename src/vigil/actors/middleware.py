@@ -21,7 +21,9 @@ class ApiTokenMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         header = request.headers.get("Authorization", "")
-        if header.startswith("Bearer "):
+        # A token opens the API only: web pages keep to the session (and its CSRF checks),
+        # so a leaked API token cannot drive the site as its owner.
+        if header.startswith("Bearer ") and request.path.startswith("/api/"):
             token = (
                 ApiToken.objects.select_related("user")
                 .filter(key_hash=hash_api_key(header[7:].strip()), revoked_at__isnull=True)

@@ -15,7 +15,29 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from vigil.events.selectors import InvalidFilter
 from vigil.fieldreports.importing import BatchRejected
 
-api = NinjaAPI(
+
+class VigilAPI(NinjaAPI):
+    """The API, with its document declaring what the server accepts: besides the session
+    cookie, every operation that needs a signed-in caller takes an API token as
+    `Authorization: Bearer <token>` (actors.middleware.ApiTokenMiddleware)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes["BearerAuth"] = {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token, issued by a platform admin",
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                security = operation.get("security")
+                if security and {"BearerAuth": []} not in security:
+                    security.append({"BearerAuth": []})
+        return schema
+
+
+api = VigilAPI(
     title="Vigil API",
     version="1",
     description=(
