@@ -40,25 +40,71 @@ def test_public_feed_carries_clear_alerts_only(world, alerts_by_mark):
     assert response["Content-Type"].startswith("application/atom+xml")
     assert marks_in(response, alerts_by_mark) == {TLP.CLEAR}
     assert "public" in response["Cache-Control"]
-    assert "Cookie" in response["Vary"]
 
 
 @pytest.mark.parametrize("persona", sorted(POLICY))
-def test_signed_in_feed_carries_what_the_reader_may_see(world, alerts_by_mark, persona):
+def test_the_public_feed_is_clear_only_even_when_signed_in(world, alerts_by_mark, persona):
     client = Client()
     if persona != "public":
         client.force_login(getattr(world, persona))
 
     response = client.get("/alerts/feed/ECOWAS.atom")
 
+    assert marks_in(response, alerts_by_mark) == {TLP.CLEAR}
+
+
+@pytest.mark.parametrize("persona", sorted(p for p in POLICY if p != "public"))
+def test_a_private_feed_carries_what_its_reader_may_see(world, alerts_by_mark, persona):
+    _, key = services.issue_feed_token(user=getattr(world, persona))
+
+    response = Client().get(f"/alerts/feed/ECOWAS/{key}.atom")  # no session: the key
+
     assert marks_in(response, alerts_by_mark) == POLICY[persona]
+    assert response["Cache-Control"] == "private, no-store"
+    # The key is in the feed's own address (rel="self", which readers refresh from) and
+    # nowhere else: not in the feed's id, which aggregators publish, nor in any entry.
+    document = etree.fromstring(response.content)
+    assert key not in document.findtext("a:id", namespaces=ATOM)
+    assert all(key not in etree.tostring(e).decode() for e in document.findall("a:entry", ATOM))
 
 
-def test_api_token_reads_the_feed_as_its_user(world, alerts_by_mark):
+def test_a_private_feed_shows_restricted_alerts_by_mark_and_number_only(world, alerts_by_mark):
+    reader = world.analyst
+    _, key = services.issue_feed_token(user=reader)
+    document = etree.fromstring(Client().get(f"/alerts/feed/ECOWAS/{key}.atom").content)
+    for entry in document.findall("a:entry", ATOM):
+        title = entry.findtext("a:title", namespaces=ATOM)
+        mark = entry.find("a:category[@label='tlp']", ATOM).get("term")
+        if mark in ("TLP:CLEAR", "TLP:GREEN"):
+            continue
+        assert title.startswith(f"{mark} alert #")
+        assert not (entry.findtext("a:summary", namespaces=ATOM) or "").strip()
+    assert {m for m in POLICY["analyst"]} - {TLP.CLEAR, TLP.GREEN}  # the test saw some
+
+
+def test_a_revoked_or_renewed_key_stops_working(world, alerts_by_mark):
+    _, first = services.issue_feed_token(user=world.analyst)
+    _, second = services.issue_feed_token(user=world.analyst)
+    assert Client().get(f"/alerts/feed/ECOWAS/{first}.atom").status_code == 404
+    assert Client().get(f"/alerts/feed/ECOWAS/{second}.atom").status_code == 200
+    services.revoke_feed_tokens(user=world.analyst)
+    assert Client().get(f"/alerts/feed/ECOWAS/{second}.atom").status_code == 404
+
+
+def test_an_api_token_does_not_open_the_feeds(world, alerts_by_mark):
     _, key = issue_api_token(user=world.other_org_analyst, name="hub")
     response = Client().get("/alerts/feed/ECOWAS.atom", HTTP_AUTHORIZATION=f"Bearer {key}")
-    assert marks_in(response, alerts_by_mark) == POLICY["other_org_analyst"]
-    assert "private" in response["Cache-Control"]
+    assert marks_in(response, alerts_by_mark) == {TLP.CLEAR}
+
+
+def test_a_reader_makes_and_revokes_private_feeds_on_their_page(world):
+    client = Client()
+    client.force_login(world.analyst)
+    made = client.post("/alerts/feeds/", {"issue": "1"}).content.decode()
+    assert "/alerts/feed/ECOWAS/" in made
+    assert "A private feed key starting" in client.get("/alerts/feeds/").content.decode()
+    client.post("/alerts/feeds/", {"revoke": "1"})
+    assert "You have no private feed yet." in client.get("/alerts/feeds/").content.decode()
 
 
 def test_entries_link_to_the_page_and_the_cap_message(world):

@@ -265,3 +265,21 @@ class AlertTransition(models.Model):
         from vigil.alerts.cap import format_cap_datetime
 
         return f"{self.sender},{self.identifier},{format_cap_datetime(self.sent)}"
+
+
+class FeedToken(models.Model):
+    """The secret in a reader's private feed address (`/alerts/feed/<region>/<key>.atom`),
+    for feed readers that cannot sign in. Only its hash is stored; issuing a new one or
+    revoking ends the old address. It opens that reader's feeds and nothing else."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"feed token {self.prefix}… of {self.user_id}"

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from vigil.alerts.choices import ACTIVE_STATES, AlertStatus
-from vigil.alerts.models import Alert, AlertInfo, AlertRule, AlertTransition
+from vigil.alerts.models import Alert, AlertInfo, AlertRule, AlertTransition, FeedToken
 from vigil.alerts.services import alert_organisations
 from vigil.geo.models import RegionalOrganisation
 from vigil.sharing.policy import visible
@@ -106,3 +106,8 @@ def region_for(code: str) -> RegionalOrganisation:
     if region is None:
         raise Http404("No such region")
     return region
+
+
+def active_feed_token(user: Any) -> FeedToken | None:
+    """The reader's private feed key in use (its prefix and dates), if any."""
+    return FeedToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-pk").first()

@@ -8,6 +8,8 @@ identifier) whose `references` name every earlier message, as CAP 1.2 asks.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -36,7 +38,14 @@ from vigil.alerts.choices import (
     Severity,
     Urgency,
 )
-from vigil.alerts.models import Alert, AlertArea, AlertInfo, AlertRule, AlertTransition
+from vigil.alerts.models import (
+    Alert,
+    AlertArea,
+    AlertInfo,
+    AlertRule,
+    AlertTransition,
+    FeedToken,
+)
 from vigil.geo.models import Country, RegionalOrganisation
 from vigil.sharing.choices import TLP
 from vigil.sharing.policy import organisations_with_role
@@ -576,3 +585,39 @@ def create_rule(*, actor: Any, data: RuleInput, organisation_id: int | None = No
     if errors:
         raise ValidationError(errors)
     return AlertRule.objects.create(organisation_id=owner, created_by=actor, **asdict(data))
+
+
+# --- private feed addresses ----------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_feed_token(*, user: Any) -> tuple[FeedToken, str]:
+    """A new private feed key for `user`; any earlier one stops working. The key is
+    returned once (it is part of an address) and only its hash is kept."""
+    revoke_feed_tokens(user=user)
+    key = secrets.token_urlsafe(24)
+    token = FeedToken.objects.create(user=user, prefix=key[:8], key_hash=_feed_hash(key))
+    return token, key
+
+
+def revoke_feed_tokens(*, user: Any) -> int:
+    return FeedToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def feed_reader(key: str) -> Any | None:
+    """The active user a private feed key belongs to, or None (unknown, revoked, inactive)."""
+    token = (
+        FeedToken.objects.select_related("user")
+        .filter(key_hash=_feed_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    FeedToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+def _feed_hash(key: str) -> str:
+    return hashlib.sha256(f"feed:{key}".encode()).hexdigest()

@@ -211,3 +211,22 @@ def alert_import(request: HttpRequest) -> HttpResponse:
     return render(
         request, "alerts/import.html", {"form": form, "rejection": rejection}, status=status
     )
+
+
+@login_required
+def my_feeds(request: HttpRequest) -> HttpResponse:
+    """The reader's private feed addresses: created, renewed or revoked here. The key is
+    shown once, when it is made; after that only its first characters."""
+    key = None
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            services.revoke_feed_tokens(user=request.user)
+            messages.success(request, _("Your private feed addresses no longer work."))
+            return redirect("alerts:feeds")
+        _token, key = services.issue_feed_token(user=request.user)
+    context = {
+        "key": key,
+        "active": selectors.active_feed_token(request.user),
+        "regions": selectors.regions(),
+    }
+    return render(request, "alerts/feeds.html", context)
