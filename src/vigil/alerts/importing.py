@@ -281,22 +281,9 @@ def import_cap(
     """Import one partner CAP message; `CapRejected` says why one is refused. Re-importing
     the same message (sender, identifier, sent) returns the stored alert unchanged."""
     owner = author_organisation(actor, organisation_id)
-    _check_options(region_id, tlp)
-    message = parse_cap(data)
-    with transaction.atomic():
-        existing = _existing(message)
-        if existing is not None:
-            return ImportedAlert(existing, False)
-        alert = _store(
-            message,
-            actor=actor,
-            organisation_id=owner,
-            tlp=tlp,
-            region_id=region_id,
-            country_ids=country_ids,
-            now=timezone.now(),
-        )
-    return ImportedAlert(alert, True)
+    return _import_one(
+        data, actor=actor, owner=owner, tlp=tlp, region_id=region_id, country_ids=country_ids
+    )
 
 
 def import_cap_from_feed(
@@ -311,6 +298,22 @@ def import_cap_from_feed(
     platform admin who configured the feed chose the receiving organisation, so no
     analyst's role is checked; the message itself is parsed and validated as any other,
     and a message already stored is returned unchanged."""
+    return _import_one(
+        data, actor=None, owner=organisation_id, tlp=tlp, region_id=region_id,
+        country_ids=country_ids,
+    )  # fmt: skip
+
+
+def _import_one(
+    data: bytes,
+    *,
+    actor: Any,
+    owner: int,
+    tlp: str | None,
+    region_id: str | None,
+    country_ids: list[str] | None,
+) -> ImportedAlert:
+    """Parse, validate and store one message once, for whoever vouched for its owner."""
     _check_options(region_id, tlp)
     message = parse_cap(data)
     with transaction.atomic():
@@ -319,8 +322,8 @@ def import_cap_from_feed(
             return ImportedAlert(existing, False)
         alert = _store(
             message,
-            actor=None,
-            organisation_id=organisation_id,
+            actor=actor,
+            organisation_id=owner,
             tlp=tlp,
             region_id=region_id,
             country_ids=country_ids,
