@@ -15,14 +15,13 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
 import time
 from pathlib import Path
 
-from benchlib import DATABASE_URLS, VAR, VIGIL, build_million, child_env, log
+from benchlib import DATABASE_URLS, VAR, VIGIL, build_million, child_env, log, publish_section
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -30,7 +29,6 @@ STORE = VAR / "analyse.sqlite3"
 MODELS = VAR / "analyse-models"
 TARGET_SECONDS = 60.0
 BACKTEST_TARGET_SECONDS = 600.0
-BLOCK = re.compile(r"<!-- analytics:start -->.*<!-- analytics:end -->", re.S)
 
 
 def env() -> dict[str, str]:
@@ -169,14 +167,7 @@ def main() -> None:
         "<!-- analytics:end -->",
     ]
     text = "\n".join(section) + "\n"
-    (BENCH / "ANALYTICS.md").write_text(text)
-    results = BENCH / "RESULTS.md"
-    current = results.read_text()
-    results.write_text(
-        BLOCK.sub(lambda _: text.strip(), current)
-        if BLOCK.search(current)
-        else current.rstrip() + "\n\n" + text
-    )
+    publish_section("analytics", BENCH / "ANALYTICS.md", text)
     print(text)
 
 

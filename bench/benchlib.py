@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -177,3 +178,17 @@ def build_million(target: Path = MILLION, rows: int = MILLION_ROWS) -> Path:
     shutil.move(partial, target)
     log(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB, {len(base):,} distinct real rows)")
     return target
+
+
+def publish_section(name: str, own_file: Path, text: str) -> None:
+    """Write a bench's section to its own file and into RESULTS.md between
+    `<!-- name:start -->` and `<!-- name:end -->` (appended the first time)."""
+    own_file.write_text(text)
+    block = re.compile(rf"<!-- {name}:start -->.*<!-- {name}:end -->", re.S)
+    results = ROOT / "bench" / "RESULTS.md"
+    current = results.read_text()
+    results.write_text(
+        block.sub(lambda _: text.strip(), current)
+        if block.search(current)
+        else current.rstrip() + "\n\n" + text
+    )

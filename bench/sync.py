@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchlib import GED, SQLITE_PATH, VAR, VIGIL, child_env, fresh_database, log
+from benchlib import GED, SQLITE_PATH, VAR, VIGIL, child_env, fresh_database, log, publish_section
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -35,7 +35,6 @@ from tests.events.sources_server import UCDP_TOKEN, SourceServer, ged_api_rows, 
 BENCH = ROOT / "bench"
 TEMPLATE = VAR / "sync-template.sqlite3"
 WITH_FEED = VAR / "sync-with-feed.sqlite3"
-BLOCK = re.compile(r"<!-- sync:start -->.*<!-- sync:end -->", re.S)
 CASES = [
     ("Myanmar 2023", GED / "ged241_myanmar_1989-2023.csv.gz", {2023}),
     ("Myanmar 1989-2023", GED / "ged241_myanmar_1989-2023.csv.gz", None),
@@ -147,14 +146,7 @@ def write_report(rows: list, runs: int) -> None:
         "<!-- sync:end -->",
     ]
     text = "\n".join(lines) + "\n"
-    (BENCH / "SYNC.md").write_text(text)
-    results = BENCH / "RESULTS.md"
-    current = results.read_text()
-    results.write_text(
-        BLOCK.sub(lambda _: text.strip(), current)
-        if BLOCK.search(current)
-        else current.rstrip() + "\n\n" + text
-    )
+    publish_section("sync", BENCH / "SYNC.md", text)
     print(text)
 
 
