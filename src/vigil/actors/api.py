@@ -7,7 +7,6 @@ regional organisation. Handlers parse, call one selector or service, and return.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal
 from typing import Literal
@@ -20,6 +19,19 @@ from ninja.security import django_auth
 
 from vigil.actors import accreditation, selectors, services
 from vigil.actors.choices import AgreementKind, OrganisationKind, Theme, Verdict
+from vigil.inputs import (
+    Day,
+    DbId,
+    FormInput,
+    Input,
+    Iso3OrBlank,
+    LanguageOrBlank,
+    LanguagesOrBlank,
+    RegionOrBlank,
+    Slug,
+    SlugOrBlank,
+)
+from vigil.openapi import problems
 from vigil.sharing.choices import TLP, Surface
 from vigil.sharing.policy import record_reads
 
@@ -35,7 +47,7 @@ TlpMark = Literal[tuple(TLP.values)]  # type: ignore[valid-type]
 # --- Registry ----------------------------------------------------------------------------
 
 
-class AreaOut(Schema):
+class OrganisationAreaOut(Schema):
     country: str = Field(alias="country_id")
     admin_area: int | None = Field(None, alias="admin_area_id")
     presence: str
@@ -58,7 +70,7 @@ class OrganisationOut(Schema):
     website: str
     themes: list[str]
     languages: list[str]
-    areas: list[AreaOut]
+    areas: list[OrganisationAreaOut]
     capacities: list[CapacityOut]
 
     @staticmethod
@@ -95,8 +107,8 @@ class PrivilegesOut(Schema):
     written_input_word_limit: int | None
     read_draft_documents: bool
     products_tlp: str
-    granted_on: dt.date
-    expires_on: dt.date
+    granted_on: Day
+    expires_on: Day
 
 
 class OrganisationDetailOut(OrganisationOut):
@@ -117,8 +129,8 @@ class RegistryQuery(Schema):
     q: str = ""
     kind: KindCode | Literal[""] = ""
     theme: ThemeCode | Literal[""] = ""
-    country: str = Field("", max_length=3, description="ISO3 of a country covered")
-    language: str = Field("", max_length=3)
+    country: Iso3OrBlank = Field("", description="ISO3 of a country covered")
+    language: LanguageOrBlank = ""
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="The registry")
@@ -127,7 +139,7 @@ def list_organisations(request: HttpRequest, filters: Query[RegistryQuery]) -> o
 
 
 @router.get("/organisations/{slug}", response=OrganisationDetailOut)
-def get_organisation(request: HttpRequest, slug: str) -> object:
+def get_organisation(request: HttpRequest, slug: Slug) -> object:
     organisation = selectors.organisation_for(slug)
     contacts = list(selectors.contacts_visible_to(request.user, organisation))
     record_reads(contacts, request.user, surface=Surface.API)
@@ -141,8 +153,8 @@ class AgreementOut(Schema):
     kind: str
     title: str
     parties: list[str]
-    signed_on: dt.date
-    expires_on: dt.date | None
+    signed_on: Day
+    expires_on: Day | None
     scope: str
     themes: list[str]
     has_document: bool
@@ -164,11 +176,16 @@ class AgreementOut(Schema):
 
 class AgreementQuery(Schema):
     kind: AgreementCode | Literal[""] = ""
-    organisation: str = Field("", description="Slug of a party")
+    organisation: SlugOrBlank = Field("", description="Slug of a party")
     expiring_within: int | None = Field(None, ge=1, le=3650, description="Days")
 
 
-@router.get("/agreements", response=list[AgreementOut], summary="Agreements you may see")
+@router.get(
+    "/agreements",
+    response=list[AgreementOut],
+    summary="Agreements you may see",
+    openapi_extra=problems(404),
+)
 def list_agreements(request: HttpRequest, filters: Query[AgreementQuery]) -> object:
     organisation = (
         selectors.organisation_for(filters.organisation) if filters.organisation else None
@@ -185,13 +202,13 @@ def list_agreements(request: HttpRequest, filters: Query[AgreementQuery]) -> obj
     return agreements
 
 
-class AgreementIn(Schema):
+class AgreementIn(Input):
     owner_org: str = Field(description="Slug of your organisation recording it")
     kind: AgreementCode
     title: str = Field(min_length=1, max_length=300)
     parties: list[str] = Field(description="Slugs of the other parties")
-    signed_on: dt.date
-    expires_on: dt.date | None = None
+    signed_on: Day
+    expires_on: Day | None = None
     scope: str = Field("", max_length=20_000)
     themes: list[ThemeCode] = []
     tlp: TlpMark = TLP.GREEN
@@ -219,10 +236,10 @@ def record_agreement(request: HttpRequest, payload: AgreementIn) -> object:
 
 class BestPlacedQuery(Schema):
     theme: ThemeCode
-    country: str = Field("", max_length=3)
-    admin_area: int | None = None
-    alert: int | None = None
-    languages: str = Field("", description="ISO 639 codes separated by commas")
+    country: Iso3OrBlank = ""
+    admin_area: DbId | None = None
+    alert: DbId | None = None
+    languages: LanguagesOrBlank = ""
 
 
 class ComponentOut(Schema):
@@ -248,7 +265,12 @@ class BestPlacedOut(Schema):
     ranking: list[PlacementOut]
 
 
-@router.get("/best-placed", response=BestPlacedOut, summary="Who is best placed, explained")
+@router.get(
+    "/best-placed",
+    response=BestPlacedOut,
+    summary="Who is best placed, explained",
+    openapi_extra=problems(404),
+)
 def best_placed(request: HttpRequest, query: Query[BestPlacedQuery]) -> object:
     countries = [query.country.upper()] if query.country else []
     if query.alert:
@@ -311,8 +333,8 @@ def list_schemes(request: HttpRequest) -> object:
 class RegistrationOut(Schema):
     organisation: str
     regional_organisation: str = Field(alias="regional_organisation_id")
-    granted_on: dt.date
-    expires_on: dt.date
+    granted_on: Day
+    expires_on: Day
 
     @staticmethod
     def resolve_organisation(obj) -> str:
@@ -322,11 +344,11 @@ class RegistrationOut(Schema):
 @router.get(
     "/registrations", response=list[RegistrationOut], summary="CSOs accredited today (public)"
 )
-def list_registrations(request: HttpRequest, regional_organisation: str = "") -> object:
+def list_registrations(request: HttpRequest, regional_organisation: RegionOrBlank = "") -> object:
     return selectors.registrations(regional_organisation=regional_organisation)
 
 
-class CriterionOut(Schema):
+class EligibilityCriterionOut(Schema):
     code: str
     label: str
     required: str
@@ -345,12 +367,12 @@ class ReviewOut(Schema):
     country: str = Field(alias="country_id")
     verdict: str
     reasons: str
-    on: dt.date
+    on: Day
 
 
-class StepOut(Schema):
+class ApplicationStepOut(Schema):
     status: str
-    on: dt.date
+    on: Day
     note: str
 
 
@@ -360,11 +382,11 @@ class ApplicationOut(Schema):
     applicant: str
     status: str
     renewal: bool
-    submitted_on: dt.date
-    review_deadline: dt.date
-    decided_on: dt.date | None
+    submitted_on: Day
+    review_deadline: Day
+    decided_on: Day | None
     member_states: list[str]
-    eligibility: list[CriterionOut]
+    eligibility: list[EligibilityCriterionOut]
 
     @staticmethod
     def resolve_regional_organisation(obj) -> str:
@@ -385,7 +407,7 @@ class ApplicationDetailOut(ApplicationOut):
     references: list[str]
     funding_sources: list[FundingOut]
     reviews: list[ReviewOut]
-    steps: list[StepOut]
+    steps: list[ApplicationStepOut]
     outcome: str
 
     @staticmethod
@@ -418,11 +440,11 @@ def list_applications(request: HttpRequest) -> object:
 
 
 @router.get("/applications/{application_id}", response=ApplicationDetailOut, auth=django_auth)
-def get_application(request: HttpRequest, application_id: int) -> object:
+def get_application(request: HttpRequest, application_id: DbId) -> object:
     return selectors.application_for(request.user, application_id)
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(FormInput):
     applicant: str = Field(description="Slug of the applying CSO")
     profile: str = Field(min_length=1, max_length=20_000)
     governance: str = Field("", max_length=20_000)
@@ -436,7 +458,7 @@ class ApplicationIn(Schema):
     )
 
 
-class FundingIn(Schema):
+class FundingIn(Input):
     source: str = Field(min_length=1, max_length=200)
     amount: Decimal = Field(ge=0)
     currency: str = Field("USD", min_length=3, max_length=3)
@@ -461,7 +483,7 @@ def _funding(raw: str) -> list[accreditation.Funding]:
 )
 def apply(
     request: HttpRequest,
-    code: str,
+    code: Slug,
     payload: Form[ApplicationIn],
     statutes: UploadedFile | None = File(None),  # noqa: B008  (ninja: optional file part)
 ) -> object:
@@ -486,7 +508,7 @@ def apply(
     return Status(201, selectors.application_for(request.user, application.pk))
 
 
-class ReviewIn(Schema):
+class ReviewIn(Input):
     verdict: VerdictCode
     reasons: str = Field("", max_length=10_000)
     country: str | None = Field(None, description="ISO3; needed if you review for several")
@@ -498,7 +520,7 @@ class ReviewIn(Schema):
     auth=django_auth,
     summary="A member state's review",
 )
-def review(request: HttpRequest, application_id: int, payload: ReviewIn) -> object:
+def review(request: HttpRequest, application_id: DbId, payload: ReviewIn) -> object:
     review = accreditation.review_application(
         application=selectors.application_for(request.user, application_id),
         actor=request.user,
@@ -515,7 +537,7 @@ class QueueItemOut(Schema):
     regional_organisation: str
     country: str
     standing_verdict: str | None
-    review_deadline: dt.date
+    review_deadline: Day
     days_left: int
 
 
@@ -536,5 +558,5 @@ def review_queue(request: HttpRequest) -> object:
 
 
 @router.get("/organisations/{slug}/privileges", response=list[PrivilegesOut])
-def privileges(request: HttpRequest, slug: str, on: dt.date | None = None) -> object:
+def privileges(request: HttpRequest, slug: Slug, on: Day | None = None) -> object:
     return selectors.privileges_of(selectors.organisation_for(slug), on)

@@ -14,6 +14,8 @@ from vigil.alerts import importing, selectors, services
 from vigil.alerts.cap import CapRejected, to_cap_xml
 from vigil.alerts.choices import AlertStatus, CapCategory, Certainty, Language, Severity, Urgency
 from vigil.bounds import OFFSET_MAX
+from vigil.inputs import DbId, Input, Iso3, RegionCode
+from vigil.openapi import TEXT, answers
 from vigil.sharing.choices import TLP, Surface
 from vigil.sharing.policy import record_reads
 
@@ -25,30 +27,41 @@ LanguageCode = Literal[tuple(Language.values)]  # type: ignore[valid-type]
 StatusCode = Literal[tuple(AlertStatus.values)]  # type: ignore[valid-type]
 
 
-class InfoSchema(Schema):
+class InfoSchema(Input):
     language: LanguageCode
     headline: str = Field(min_length=1, max_length=300)
     description: str = Field("", max_length=20_000)
     instruction: str = Field("", max_length=5_000)
 
 
-class AreaSchema(Schema):
+class CircleIn(Input):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    radius_km: float = Field(gt=0, le=20_000)
+
+
+class GeocodeIn(Input):
+    valueName: str = Field(min_length=1, max_length=100)
+    value: str = Field(min_length=1, max_length=100)
+
+
+class AreaSchema(Input):
     description: str = Field(min_length=1, max_length=500)
     polygons: list[list[list[float]]] = Field(
         default_factory=list, description="Each polygon a list of [latitude, longitude] points"
     )
-    circles: list[dict[str, float]] = Field(
+    circles: list[CircleIn] = Field(
         default_factory=list, description='{"lat": .., "lon": .., "radius_km": ..}'
     )
-    geocodes: list[dict[str, str]] = Field(
+    geocodes: list[GeocodeIn] = Field(
         default_factory=list, description='{"valueName": "ISO3", "value": "NGA"}'
     )
 
 
-class AlertIn(Schema):
+class AlertIn(Input):
     event: str = Field(min_length=1, max_length=255)
-    region: str | None = Field(None, description="Regional organisation code, e.g. ECOWAS")
-    countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-3 codes")
+    region: RegionCode | None = Field(None, description="Regional organisation code, e.g. ECOWAS")
+    countries: list[Iso3] = Field(default_factory=list, description="ISO 3166-1 alpha-3 codes")
     infos: list[InfoSchema] = Field(min_length=1)
     areas: list[AreaSchema] = Field(default_factory=list)
     category: Literal[tuple(CapCategory.values)] = CapCategory.SECURITY  # type: ignore[valid-type]
@@ -59,8 +72,8 @@ class AlertIn(Schema):
     tlp: TlpMark = TLP.GREEN
     onset: dt.datetime | None = None
     expires: dt.datetime | None = None
-    event_ids: list[int] = Field(default_factory=list)
-    organisation: int | None = Field(None, description="Needed if you write for several")
+    event_ids: list[DbId] = Field(default_factory=list)
+    organisation: DbId | None = Field(None, description="Needed if you write for several")
 
     def to_input(self) -> services.AlertInput:
         return services.AlertInput(
@@ -81,7 +94,7 @@ class AlertIn(Schema):
         )
 
 
-class TransitionOut(Schema):
+class AlertTransitionOut(Schema):
     from_status: str
     to_status: str
     actor: str | None
@@ -144,7 +157,7 @@ class AlertDetail(AlertOut):
     event_ids: list[int]
     escalation_ids: list[int]
     forecast_ids: list[int]
-    history: list[TransitionOut]
+    history: list[AlertTransitionOut]
 
     @staticmethod
     def resolve_areas(obj) -> list:
@@ -159,14 +172,14 @@ class AlertDetail(AlertOut):
         return selectors.history_of(obj)
 
 
-class TransitionIn(Schema):
+class TransitionIn(Input):
     to: Literal["issued", "updated", "cancelled"]
     note: str = Field("", max_length=5_000)
     content: AlertIn | None = Field(None, description="New content, for an update")
 
 
-class RuleIn(Schema):
-    region: str = Field(description="Regional organisation code, e.g. ECOWAS")
+class RuleIn(Input):
+    region: RegionCode = Field(description="Regional organisation code, e.g. ECOWAS")
     name: str = Field(min_length=1, max_length=200)
     kind: Literal["escalation", "forecast"]
     level: Literal["", "country", "admin1"] = ""
@@ -177,7 +190,7 @@ class RuleIn(Schema):
     horizon: int | None = Field(None, ge=1, le=36, description="Months ahead")
     severity: Literal[tuple(Severity.values)] = Severity.SEVERE  # type: ignore[valid-type]
     valid_days: int = Field(30, ge=1, le=365)
-    organisation: int | None = None
+    organisation: DbId | None = None
 
 
 class RuleOut(Schema):
@@ -209,9 +222,9 @@ class ImportOut(Schema):
 @router.get("", response=list[AlertOut], summary="Alerts you may see, newest first")
 def list_alerts(
     request: HttpRequest,
-    region: str | None = None,
+    region: RegionCode | None = None,
     status: StatusCode | None = None,
-    country: str | None = None,
+    country: Iso3 | None = None,
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=OFFSET_MAX),
 ) -> list:
@@ -222,7 +235,7 @@ def list_alerts(
 
 
 @router.get("/rules", response=list[RuleOut], summary="Alert rules, by region")
-def list_rules(request: HttpRequest, region: str | None = None) -> list:
+def list_rules(request: HttpRequest, region: RegionCode | None = None) -> list:
     return list(selectors.rules_of(region.upper() if region else None))
 
 
@@ -263,9 +276,9 @@ def raise_alert(request: HttpRequest, payload: AlertIn) -> Status:
 def import_cap(
     request: HttpRequest,
     tlp: TlpMark | None = None,
-    region: str | None = None,
-    country: list[str] = Query(default_factory=list),
-    organisation: int | None = None,
+    region: RegionCode | None = None,
+    country: list[Iso3] = Query(default_factory=list),
+    organisation: DbId | None = None,
 ) -> Status | HttpResponse:
     try:
         result = importing.import_cap(
@@ -291,7 +304,7 @@ def import_cap(
 
 
 @router.get("/{alert_id}", response=AlertDetail, summary="One alert with its history")
-def get_alert(request: HttpRequest, alert_id: int) -> object:
+def get_alert(request: HttpRequest, alert_id: DbId) -> object:
     alert = selectors.alert_for(request.user, alert_id)
     record_reads([alert], request.user, surface=Surface.API)
     return alert
@@ -300,12 +313,10 @@ def get_alert(request: HttpRequest, alert_id: int) -> object:
 @router.get(
     "/{alert_id}/cap",
     summary="The alert as an OASIS CAP 1.2 message",
-    response={200: str},
-    openapi_extra={
-        "responses": {200: {"description": "OK", "content": {"application/cap+xml": {}}}}
-    },
+    response={200: None},
+    openapi_extra=answers((CAP_CONTENT_TYPE, TEXT)),
 )
-def get_cap(request: HttpRequest, alert_id: int) -> HttpResponse:
+def get_cap(request: HttpRequest, alert_id: DbId) -> HttpResponse:
     alert = selectors.alert_for(request.user, alert_id)
     record_reads([alert], request.user, surface=Surface.EXPORT)
     return HttpResponse(to_cap_xml(alert), content_type=CAP_CONTENT_TYPE)
@@ -319,7 +330,7 @@ def get_cap(request: HttpRequest, alert_id: int) -> HttpResponse:
     description="`issued` from a draft; `updated` (with a note, optionally new `content`) "
     "from issued or updated; `cancelled` (with a note) from draft, issued or updated.",
 )
-def transition(request: HttpRequest, alert_id: int, payload: TransitionIn) -> object:
+def transition(request: HttpRequest, alert_id: DbId, payload: TransitionIn) -> object:
     alert = selectors.alert_for(request.user, alert_id)
     if payload.to == AlertStatus.ISSUED:
         services.issue_alert(alert=alert, actor=request.user, note=payload.note)

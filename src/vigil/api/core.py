@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from vigil.api import contract
 from vigil.events.selectors import InvalidFilter
 from vigil.fieldreports.importing import BatchRejected
 
@@ -22,7 +23,7 @@ class VigilAPI(NinjaAPI):
     `Authorization: Bearer <token>` (actors.middleware.ApiTokenMiddleware)."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        schema = super().get_openapi_schema(*args, **kwargs)
+        schema = contract.complete(super().get_openapi_schema(*args, **kwargs))
         schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
         schemes["BearerAuth"] = {
             "type": "http",

@@ -9,14 +9,15 @@ from __future__ import annotations
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
 from ninja.security import django_auth
 
 from vigil.consultations import exports, ical, selectors, services
 from vigil.consultations.choices import (
     FollowUpStatus,
-    ReviewStatus,
+    PaperStatus,
 )
 from vigil.consultations.schemas import (
     AgendaItemIn,
@@ -25,7 +26,6 @@ from vigil.consultations.schemas import (
     BodyOut,
     CallIn,
     CallOut,
-    DecisionIn,
     DocumentIn,
     DocumentOut,
     FollowUpIn,
@@ -38,10 +38,13 @@ from vigil.consultations.schemas import (
     RecommendationOut,
     StatementIn,
     StatementOut,
+    SubmissionDecisionIn,
     SubmissionDetail,
     SubmissionIn,
     SubmissionOut,
 )
+from vigil.inputs import DbId, Slug
+from vigil.openapi import CSV, TEXT, answers
 from vigil.sharing.choices import Surface
 from vigil.sharing.policy import record_reads
 
@@ -65,7 +68,7 @@ def list_bodies(request: HttpRequest) -> list:
 
 
 @router.get("/bodies/{slug}", response=BodyDetail, summary="One body with its members")
-def get_body(request: HttpRequest, slug: str) -> object:
+def get_body(request: HttpRequest, slug: Slug) -> object:
     body = selectors.body_for(request.user, slug)
     record_reads([body], request.user, surface=Surface.API)
     return body
@@ -75,8 +78,9 @@ def get_body(request: HttpRequest, slug: str) -> object:
     "/bodies/{slug}/meetings.ics",
     summary="The body's meetings as an iCalendar feed (RFC 5545)",
     response={200: None},
+    openapi_extra=answers((ICS, TEXT)),
 )
-def body_feed(request: HttpRequest, slug: str) -> HttpResponse:
+def body_feed(request: HttpRequest, slug: Slug) -> HttpResponse:
     body = selectors.body_for(request.user, slug)
     meetings = list(selectors.meetings_visible_to(request.user, body=body))
     record_reads(meetings, request.user, surface=Surface.EXPORT)
@@ -87,7 +91,7 @@ def body_feed(request: HttpRequest, slug: str) -> HttpResponse:
 @router.get("/meetings", response=list[MeetingOut], summary="Meetings you may see")
 def list_meetings(
     request: HttpRequest,
-    body: str | None = Query(None, max_length=80),
+    body: Slug | None = None,
     upcoming: bool = False,
     limit: int = Query(200, ge=1, le=1000),
 ) -> list:
@@ -107,7 +111,11 @@ def list_meetings(
     "/meetings", response={201: MeetingOut}, auth=django_auth, summary="Schedule a meeting"
 )
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
-    body = selectors.body_for(request.user, payload.body)
+    try:
+        body = selectors.body_for(request.user, payload.body)
+    except Http404 as missing:
+        # A record named in the body is a field error, not a missing resource.
+        raise ValidationError({"body": _("No such body, or not one you may see.")}) from missing
     data = payload.dict(exclude={"body"})
     meeting = services.schedule_meeting(body=body, actor=request.user, **data)
     return Status(201, meeting)
@@ -118,7 +126,7 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     response=MeetingDetail,
     summary="A meeting with its agenda, record and mandates due for follow-up",
 )
-def get_meeting(request: HttpRequest, meeting_id: int) -> object:
+def get_meeting(request: HttpRequest, meeting_id: DbId) -> object:
     meeting = selectors.meeting_for(request.user, meeting_id)
     meeting.follow_up_for_reader = selectors.follow_up_for(meeting, request.user)
     mandates = [item.mandate for item in meeting.follow_up_for_reader]
@@ -129,7 +137,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> object:
 @router.patch(
     "/meetings/{meeting_id}", response=MeetingOut, auth=django_auth, summary="Change a meeting"
 )
-def change_meeting(request: HttpRequest, meeting_id: int, payload: MeetingChangeIn) -> object:
+def change_meeting(request: HttpRequest, meeting_id: DbId, payload: MeetingChangeIn) -> object:
     meeting = selectors.meeting_for(request.user, meeting_id)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     return services.change_meeting(meeting=meeting, actor=request.user, **changes)
@@ -141,7 +149,7 @@ def change_meeting(request: HttpRequest, meeting_id: int, payload: MeetingChange
     auth=django_auth,
     summary="Add an item to a meeting's agenda",
 )
-def add_agenda_item(request: HttpRequest, meeting_id: int, payload: AgendaItemIn) -> Status:
+def add_agenda_item(request: HttpRequest, meeting_id: DbId, payload: AgendaItemIn) -> Status:
     meeting = selectors.meeting_for(request.user, meeting_id)
     item = services.add_agenda_item(meeting=meeting, actor=request.user, **payload.dict())
     return Status(201, item)
@@ -152,7 +160,7 @@ def add_agenda_item(request: HttpRequest, meeting_id: int, payload: AgendaItemIn
     response=list[DocumentOut],
     summary="A meeting's documents (drafts only for members and privileged CSOs)",
 )
-def list_documents(request: HttpRequest, meeting_id: int) -> list:
+def list_documents(request: HttpRequest, meeting_id: DbId) -> list:
     meeting = selectors.meeting_for(request.user, meeting_id)
     documents = selectors.documents_visible_to(request.user, meeting)
     record_reads(documents, request.user, surface=Surface.API)
@@ -165,7 +173,7 @@ def list_documents(request: HttpRequest, meeting_id: int) -> list:
     auth=django_auth,
     summary="File a document for a meeting",
 )
-def add_document(request: HttpRequest, meeting_id: int, payload: DocumentIn) -> Status:
+def add_document(request: HttpRequest, meeting_id: DbId, payload: DocumentIn) -> Status:
     meeting = selectors.meeting_for(request.user, meeting_id)
     document = services.add_document(meeting=meeting, actor=request.user, **payload.dict())
     return Status(201, document)
@@ -175,8 +183,9 @@ def add_document(request: HttpRequest, meeting_id: int, payload: DocumentIn) -> 
     "/meetings/{meeting_id}/meeting.ics",
     summary="One meeting as an iCalendar file (RFC 5545)",
     response={200: None},
+    openapi_extra=answers((ICS, TEXT)),
 )
-def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_ics(request: HttpRequest, meeting_id: DbId) -> HttpResponse:
     meeting = selectors.meeting_for(request.user, meeting_id)
     record_reads([meeting], request.user, surface=Surface.EXPORT)
     return HttpResponse(ical.meeting_ics(meeting, base_url=_base_url(request)), content_type=ICS)
@@ -188,7 +197,7 @@ def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
     auth=django_auth,
     summary="Add a statement to the record (no speaker under the Chatham House rule)",
 )
-def add_statement(request: HttpRequest, meeting_id: int, payload: StatementIn) -> Status:
+def add_statement(request: HttpRequest, meeting_id: DbId, payload: StatementIn) -> Status:
     meeting = selectors.meeting_for(request.user, meeting_id)
     agenda = {item.pk: item for item in selectors.agenda_of(meeting)}
     delegations = {o.slug: o for o in selectors.delegations_of(meeting.body)}
@@ -213,7 +222,7 @@ def add_statement(request: HttpRequest, meeting_id: int, payload: StatementIn) -
     auth=django_auth,
     summary="Call for submissions ahead of a meeting",
 )
-def create_call(request: HttpRequest, meeting_id: int, payload: CallIn) -> Status:
+def create_call(request: HttpRequest, meeting_id: DbId, payload: CallIn) -> Status:
     meeting = selectors.meeting_for(request.user, meeting_id)
     return Status(201, services.open_call(meeting=meeting, actor=request.user, **payload.dict()))
 
@@ -231,7 +240,7 @@ def list_calls(request: HttpRequest, open_only: bool = False) -> list:
 
 
 @router.get("/calls/{call_id}", response=CallOut, summary="One call for submissions")
-def get_call(request: HttpRequest, call_id: int) -> object:
+def get_call(request: HttpRequest, call_id: DbId) -> object:
     call = selectors.call_for(request.user, call_id)
     record_reads([call], request.user, surface=Surface.API)
     return call
@@ -251,7 +260,7 @@ def get_call(request: HttpRequest, call_id: int) -> object:
 )
 def submit(
     request: HttpRequest,
-    call_id: int,
+    call_id: DbId,
     payload: SubmissionIn,
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=128),
 ) -> Status:
@@ -280,8 +289,8 @@ def submit(
 def list_submissions(
     request: HttpRequest,
     mine: bool = False,
-    call: int | None = None,
-    status: ReviewStatus | None = None,
+    call: DbId | None = None,
+    status: PaperStatus | None = None,
 ) -> list:
     queryset = (
         selectors.own_submissions(request.user)
@@ -303,7 +312,7 @@ def list_submissions(
     auth=django_auth,
     summary="One paper with its recommendations and review history",
 )
-def get_submission(request: HttpRequest, submission_id: int) -> object:
+def get_submission(request: HttpRequest, submission_id: DbId) -> object:
     submission = selectors.submission_for(request.user, submission_id)
     record_reads([submission], request.user, surface=Surface.API)
     return submission
@@ -315,7 +324,9 @@ def get_submission(request: HttpRequest, submission_id: int) -> object:
     auth=django_auth,
     summary="Consider a paper, or decide a paper without recommendations (secretariat)",
 )
-def decide_submission(request: HttpRequest, submission_id: int, payload: DecisionIn) -> object:
+def decide_submission(
+    request: HttpRequest, submission_id: DbId, payload: SubmissionDecisionIn
+) -> object:
     submission = selectors.submission_for(request.user, submission_id)
     services.decide_submission(
         submission=submission, actor=request.user, to=payload.to, reason=payload.reason
@@ -330,11 +341,11 @@ def decide_submission(request: HttpRequest, submission_id: int, payload: Decisio
     summary="Consider, endorse (it becomes a mandate) or not endorse a recommendation",
 )
 def decide_recommendation(
-    request: HttpRequest, recommendation_id: int, payload: RecommendationDecisionIn
+    request: HttpRequest, recommendation_id: DbId, payload: RecommendationDecisionIn
 ) -> object:
     recommendation = selectors.recommendation_for(request.user, recommendation_id)
     terms = None
-    if payload.to == ReviewStatus.ENDORSED:
+    if payload.to == PaperStatus.ENDORSED:
         assignee = (
             selectors.mandate_assignees(recommendation.submission.call.meeting.body)
             .filter(slug=payload.assignee or "")
@@ -368,7 +379,7 @@ def decide_recommendation(
 def list_mandates(
     request: HttpRequest,
     status: Literal[tuple(FollowUpStatus.values)] | None = None,  # type: ignore[valid-type]
-    body: str | None = None,
+    body: Slug | None = None,
 ) -> list:
     filters = {"body__slug": body} if body else {}
     mandates = selectors.mandates_by_follow_up(request.user, status, **filters)
@@ -377,7 +388,7 @@ def list_mandates(
 
 
 @router.get("/mandates/{mandate_id}", response=MandateOut, summary="One mandate")
-def get_mandate(request: HttpRequest, mandate_id: int) -> object:
+def get_mandate(request: HttpRequest, mandate_id: DbId) -> object:
     mandate = selectors.mandate_for(request.user, mandate_id)
     record_reads([mandate], request.user, surface=Surface.API)
     return mandate
@@ -389,7 +400,7 @@ def get_mandate(request: HttpRequest, mandate_id: int) -> object:
     auth=django_auth,
     summary="Report progress on a mandate (at a later meeting, or between meetings)",
 )
-def report_follow_up(request: HttpRequest, mandate_id: int, payload: FollowUpIn) -> Status:
+def report_follow_up(request: HttpRequest, mandate_id: DbId, payload: FollowUpIn) -> Status:
     mandate = selectors.mandate_for(request.user, mandate_id)
     meeting = selectors.meeting_for(request.user, payload.meeting) if payload.meeting else None
     services.report_follow_up(
@@ -409,6 +420,7 @@ def report_follow_up(request: HttpRequest, mandate_id: int, payload: FollowUpIn)
     "/recommendations.csv",
     summary="Recommendations you may see, as CSV with HXL hashtags",
     response={200: None},
+    openapi_extra=answers((CSV, TEXT)),
 )
 def recommendations_csv(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.recommendations_visible_to(request.user))
@@ -417,7 +429,10 @@ def recommendations_csv(request: HttpRequest) -> HttpResponse:
 
 
 @router.get(
-    "/mandates.csv", summary="Mandates you may see, as CSV with HXL hashtags", response={200: None}
+    "/mandates.csv",
+    summary="Mandates you may see, as CSV with HXL hashtags",
+    response={200: None},
+    openapi_extra=answers((CSV, TEXT)),
 )
 def mandates_csv(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.mandates_visible_to(request.user))

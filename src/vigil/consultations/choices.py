@@ -19,7 +19,7 @@ class MemberKind(models.TextChoices):
     PARTNER = "partner", _("Partner organisation")
 
 
-class ReviewStatus(models.TextChoices):
+class PaperStatus(models.TextChoices):
     """Where a submitted paper or one of its recommendations stands before the committee."""
 
     IN_REVIEW = "in_review", _("In review")
@@ -31,12 +31,12 @@ class ReviewStatus(models.TextChoices):
 # The only moves a review may make; a decision is final (a new paper reopens a question).
 REVIEW_TRANSITIONS = frozenset(
     {
-        (ReviewStatus.IN_REVIEW, ReviewStatus.CONSIDERED),
-        (ReviewStatus.CONSIDERED, ReviewStatus.ENDORSED),
-        (ReviewStatus.CONSIDERED, ReviewStatus.NOT_ENDORSED),
+        (PaperStatus.IN_REVIEW, PaperStatus.CONSIDERED),
+        (PaperStatus.CONSIDERED, PaperStatus.ENDORSED),
+        (PaperStatus.CONSIDERED, PaperStatus.NOT_ENDORSED),
     }
 )
-DECIDED = frozenset({ReviewStatus.ENDORSED, ReviewStatus.NOT_ENDORSED})
+DECIDED = frozenset({PaperStatus.ENDORSED, PaperStatus.NOT_ENDORSED})
 
 
 class MandateProgress(models.TextChoices):

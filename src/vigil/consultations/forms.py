@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.actors.models import Organisation
-from vigil.consultations.choices import DocumentKind, MandateProgress, MeetingStatus, ReviewStatus
+from vigil.consultations.choices import DocumentKind, MandateProgress, MeetingStatus, PaperStatus
 from vigil.consultations.models import CHATHAM_HOUSE_REFUSAL, AgendaItem, Meeting
 from vigil.consultations.services import MandateTerms, PaperInput
 from vigil.sharing.choices import TLP
@@ -116,7 +116,7 @@ class SubmissionForm(PlainForm):
 
 class SubmissionDecisionForm(PlainForm):
     to = forms.ChoiceField(
-        choices=[(s.value, s.label) for s in ReviewStatus if s != ReviewStatus.IN_REVIEW],
+        choices=[(s.value, s.label) for s in PaperStatus if s != PaperStatus.IN_REVIEW],
         widget=forms.HiddenInput,
     )
     reason = forms.CharField(
@@ -128,7 +128,7 @@ class RecommendationDecisionForm(PlainForm):
     """Consider, endorse (with the mandate's owner and deadline) or not endorse (with reasons)."""
 
     to = forms.ChoiceField(
-        choices=[(s.value, s.label) for s in ReviewStatus if s != ReviewStatus.IN_REVIEW],
+        choices=[(s.value, s.label) for s in PaperStatus if s != PaperStatus.IN_REVIEW],
         widget=forms.HiddenInput,
     )
     reason = forms.CharField(
@@ -151,7 +151,7 @@ class RecommendationDecisionForm(PlainForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("to") == ReviewStatus.ENDORSED:
+        if data.get("to") == PaperStatus.ENDORSED:
             if not data.get("assignee"):
                 self.add_error("assignee", _("Say who owns the mandate."))
             if not data.get("deadline"):
@@ -160,7 +160,7 @@ class RecommendationDecisionForm(PlainForm):
 
     def terms(self) -> MandateTerms | None:
         data = self.cleaned_data
-        if data["to"] != ReviewStatus.ENDORSED:
+        if data["to"] != PaperStatus.ENDORSED:
             return None
         return MandateTerms(
             assignee=data["assignee"],

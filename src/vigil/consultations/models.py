@@ -26,7 +26,7 @@ from vigil.consultations.choices import (
     MandateProgress,
     MeetingStatus,
     MemberKind,
-    ReviewStatus,
+    PaperStatus,
 )
 from vigil.sharing.models import ProtectedModel
 
@@ -317,7 +317,7 @@ class Submission(ProtectedModel):
     file_content_type = models.CharField(max_length=100, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
     status = models.CharField(
-        max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.IN_REVIEW
+        max_length=16, choices=PaperStatus.choices, default=PaperStatus.IN_REVIEW
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
 
@@ -350,7 +350,7 @@ class Recommendation(ProtectedModel):
     position = models.PositiveSmallIntegerField()
     text = models.TextField()
     status = models.CharField(
-        max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.IN_REVIEW
+        max_length=16, choices=PaperStatus.choices, default=PaperStatus.IN_REVIEW
     )
 
     class Meta:
@@ -374,8 +374,8 @@ class ReviewStep(models.Model):
     recommendation = models.ForeignKey(
         Recommendation, null=True, blank=True, on_delete=models.CASCADE, related_name="steps"
     )
-    from_status = models.CharField(max_length=16, choices=ReviewStatus.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=ReviewStatus.choices)
+    from_status = models.CharField(max_length=16, choices=PaperStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=PaperStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)

@@ -12,8 +12,9 @@ from vigil.consultations.choices import (
     DocumentKind,
     MandateProgress,
     MeetingStatus,
-    ReviewStatus,
+    PaperStatus,
 )
+from vigil.inputs import Day, DbId, Input
 from vigil.sharing.choices import TLP
 
 TlpMark = Literal[tuple(TLP.values)]  # type: ignore[valid-type]
@@ -22,7 +23,7 @@ TlpMark = Literal[tuple(TLP.values)]  # type: ignore[valid-type]
 # --------------------------------------------------------------------------------
 
 
-class MemberOut(Schema):
+class BodyMemberOut(Schema):
     organisation: str
     name: str
     kind: str
@@ -50,7 +51,7 @@ class BodyOut(Schema):
 
 
 class BodyDetail(BodyOut):
-    members: list[MemberOut]
+    members: list[BodyMemberOut]
 
     @staticmethod
     def resolve_members(obj) -> list:
@@ -109,7 +110,7 @@ class MandateOut(Schema):
     text: str
     assignee: str
     unit: str
-    deadline: dt.date
+    deadline: Day
     progress: str
     follow_up_status: str
     submitted_by: str
@@ -192,11 +193,11 @@ class RecommendationOut(Schema):
 
     @staticmethod
     def resolve_mandate(obj) -> int | None:
-        mandate = getattr(obj, "mandate", None) if obj.status == ReviewStatus.ENDORSED else None
+        mandate = getattr(obj, "mandate", None) if obj.status == PaperStatus.ENDORSED else None
         return mandate.pk if mandate else None
 
 
-class StepOut(Schema):
+class SubmissionStepOut(Schema):
     recommendation: int | None = Field(None, alias="recommendation_id")
     from_status: str
     to_status: str
@@ -236,14 +237,14 @@ class SubmissionOut(Schema):
 
 
 class SubmissionDetail(SubmissionOut):
-    history: list[StepOut]
+    history: list[SubmissionStepOut]
 
     @staticmethod
     def resolve_history(obj) -> list:
         return selectors.history_of(obj)
 
 
-class MeetingIn(Schema):
+class MeetingIn(Input):
     body: str = Field(description="Slug of the body")
     title: str = Field(min_length=1, max_length=200)
     starts_at: dt.datetime
@@ -255,7 +256,7 @@ class MeetingIn(Schema):
     tlp: TlpMark = TLP.GREEN
 
 
-class MeetingChangeIn(Schema):
+class MeetingChangeIn(Input):
     """Only the fields sent are changed; calendars get the change (SEQUENCE + 1)."""
 
     title: str | None = Field(None, min_length=1, max_length=200)
@@ -269,12 +270,12 @@ class MeetingChangeIn(Schema):
     description: str | None = None
 
 
-class AgendaItemIn(Schema):
+class AgendaItemIn(Input):
     title: str = Field(min_length=1, max_length=300)
     description: str = ""
 
 
-class DocumentIn(Schema):
+class DocumentIn(Input):
     kind: Literal[tuple(DocumentKind.values)]  # type: ignore[valid-type]
     title: str = Field(min_length=1, max_length=300)
     text: str = Field(min_length=1)
@@ -292,49 +293,49 @@ class DocumentOut(Schema):
     created_at: dt.datetime
 
 
-class StatementIn(Schema):
+class StatementIn(Input):
     text: str = Field(min_length=1)
-    agenda_item: int | None = None
+    agenda_item: DbId | None = None
     speaker_organisation: str | None = Field(
         None, description="Slug of the delegation; refused under the Chatham House rule"
     )
     speaker_name: str = Field("", max_length=200, description="Refused under the rule")
 
 
-class CallIn(Schema):
+class CallIn(Input):
     topic: str = Field(min_length=1, max_length=300)
     description: str = ""
     opens_at: dt.datetime
     closes_at: dt.datetime
-    word_limit: int = Field(ge=1)
+    word_limit: int = Field(ge=1, le=100_000)
     max_recommendations: int = Field(10, ge=0, le=100)
     tlp: TlpMark = TLP.CLEAR
 
 
-class SubmissionIn(Schema):
+class SubmissionIn(Input):
     title: str = Field(min_length=1, max_length=300)
     text: str = Field(min_length=1, max_length=200_000)
     recommendations: list[str] = Field(default_factory=list)
-    organisation: int | None = Field(None, description="Needed if you act for several CSOs")
+    organisation: DbId | None = Field(None, description="Needed if you act for several CSOs")
     tlp: TlpMark = TLP.GREEN
 
 
-class DecisionIn(Schema):
+class SubmissionDecisionIn(Input):
     to: Literal["considered", "endorsed", "not_endorsed"]
     reason: str = ""
 
 
-class RecommendationDecisionIn(DecisionIn):
+class RecommendationDecisionIn(SubmissionDecisionIn):
     assignee: str | None = Field(None, description="Slug of the mandate's owner (to endorse)")
     unit: str = ""
-    deadline: dt.date | None = Field(None, description="The mandate's deadline (to endorse)")
+    deadline: Day | None = Field(None, description="The mandate's deadline (to endorse)")
     mandate_text: str = Field(
         "", description="The mandate as worded; the recommendation's by default"
     )
     mandate_tlp: TlpMark = TLP.GREEN
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(Input):
     progress: Literal[tuple(MandateProgress.values)]  # type: ignore[valid-type]
     note: str = Field(min_length=1)
-    meeting: int | None = Field(None, description="The later meeting this report is made at")
+    meeting: DbId | None = Field(None, description="The later meeting this report is made at")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigil.consultations import exports, ical, selectors, services
-from vigil.consultations.choices import DECIDED, CallState, FollowUpStatus, ReviewStatus
+from vigil.consultations.choices import DECIDED, CallState, FollowUpStatus, PaperStatus
 from vigil.consultations.forms import (
     AgendaItemForm,
     CallForm,
@@ -409,12 +409,12 @@ def _render_submission(
     items = []
     for recommendation in recommendations:
         forms: dict[str, Any] = {}
-        if reviewing and recommendation.status == ReviewStatus.CONSIDERED:
+        if reviewing and recommendation.status == PaperStatus.CONSIDERED:
             prefix = f"rec-{recommendation.pk}"
             posted = bound.get(prefix)
             for name, to in (
-                ("endorse", ReviewStatus.ENDORSED),
-                ("decline", ReviewStatus.NOT_ENDORSED),
+                ("endorse", PaperStatus.ENDORSED),
+                ("decline", PaperStatus.NOT_ENDORSED),
             ):
                 if posted is not None and posted.data.get(f"{prefix}-to") == to:
                     forms[name] = posted
@@ -430,8 +430,8 @@ def _render_submission(
     # The paper is decided on its own only while in review (to consider it) or, without
     # recommendations, once considered; otherwise its recommendations' decisions settle it.
     if reviewing and (
-        submission.status == ReviewStatus.IN_REVIEW
-        or (submission.status == ReviewStatus.CONSIDERED and not recommendations)
+        submission.status == PaperStatus.IN_REVIEW
+        or (submission.status == PaperStatus.CONSIDERED and not recommendations)
     ):
         paper_form = bound.get("paper") or SubmissionDecisionForm(prefix="paper")
     context = {
@@ -479,7 +479,7 @@ def submission_decide(request: HttpRequest, submission_id: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            label = ReviewStatus(form.cleaned_data["to"]).label
+            label = PaperStatus(form.cleaned_data["to"]).label
             messages.success(request, _("Paper: %(status)s.") % {"status": label})
             return redirect("consultations:submission", submission.pk)
     submission = selectors.submission_for(request.user, submission_id)
@@ -493,7 +493,7 @@ def recommendation_decide(request: HttpRequest, recommendation_id: int) -> HttpR
     recommendation = selectors.recommendation_for(request.user, recommendation_id)
     submission = selectors.submission_for(request.user, recommendation.submission_id)
     prefix = f"rec-{recommendation.pk}"
-    kind = "endorse" if request.POST.get(f"{prefix}-to") == ReviewStatus.ENDORSED else "decline"
+    kind = "endorse" if request.POST.get(f"{prefix}-to") == PaperStatus.ENDORSED else "decline"
     form = RecommendationDecisionForm(
         request.POST,
         prefix=prefix,
@@ -512,7 +512,7 @@ def recommendation_decide(request: HttpRequest, recommendation_id: int) -> HttpR
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            label = ReviewStatus(form.cleaned_data["to"]).label
+            label = PaperStatus(form.cleaned_data["to"]).label
             messages.success(
                 request,
                 _("Recommendation %(n)d: %(status)s.")

@@ -11,6 +11,7 @@ from ninja.security import django_auth
 
 from vigil.dissemination import selectors, services
 from vigil.dissemination.choices import SUBSCRIBABLE, Language, Severity
+from vigil.inputs import DbId, Input, Iso3, RegionCode
 
 router = Router(tags=["dissemination"], auth=django_auth)
 
@@ -19,9 +20,9 @@ SeverityCode = Literal[tuple(Severity.values)]  # type: ignore[valid-type]
 LanguageCode = Literal[tuple(Language.values)]  # type: ignore[valid-type]
 
 
-class SubscriptionIn(Schema):
-    region: str | None = Field(None, max_length=16, description="Regional organisation code")
-    country: str | None = Field(None, min_length=3, max_length=3, description="ISO 3166 alpha-3")
+class SubscriptionIn(Input):
+    region: RegionCode | None = None
+    country: Iso3 | None = None
     kind: KindCode | None = Field(None, description="Empty: every kind")
     min_severity: SeverityCode = Field(Severity.UNKNOWN, description="Applies to alerts")
     language: LanguageCode = Language.EN
@@ -62,13 +63,13 @@ def create_subscription(request: HttpRequest, payload: SubscriptionIn) -> Status
 
 
 @router.get("/{subscription_id}", response=SubscriptionOut, summary="One of your subscriptions")
-def get_subscription(request: HttpRequest, subscription_id: int) -> object:
+def get_subscription(request: HttpRequest, subscription_id: DbId) -> object:
     return selectors.subscription_for(request.user, subscription_id)
 
 
 @router.put("/{subscription_id}", response=SubscriptionOut, summary="Change a subscription")
 def change_subscription(
-    request: HttpRequest, subscription_id: int, payload: SubscriptionIn
+    request: HttpRequest, subscription_id: DbId, payload: SubscriptionIn
 ) -> object:
     subscription = selectors.subscription_for(request.user, subscription_id)
     return services.update_subscription(
@@ -77,7 +78,7 @@ def change_subscription(
 
 
 @router.delete("/{subscription_id}", response={204: None}, summary="Unsubscribe")
-def delete_subscription(request: HttpRequest, subscription_id: int) -> Status:
+def delete_subscription(request: HttpRequest, subscription_id: DbId) -> Status:
     subscription = selectors.subscription_for(request.user, subscription_id)
     services.unsubscribe(subscription=subscription, actor=request.user)
     return Status(204, None)

@@ -11,7 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
+from vigil.bounds import COUNT_MAX
 from vigil.events import exports
+from vigil.events.choices import Category, Source
 from vigil.events.selectors import (
     EventFilters,
     coverage_for,
@@ -24,6 +26,8 @@ from vigil.events.selectors import (
 )
 from vigil.events.services import correct_coverage, reset_coverage
 from vigil.events.services.freshness import all_freshness, describe
+from vigil.inputs import Day, DbId, Input, Iso3List, RegionCode, one_of_list
+from vigil.openapi import CSV, GEOJSON_FEATURES, TEXT, answers, extra, problems
 from vigil.sharing.choices import Surface
 from vigil.sharing.policy import record_reads
 
@@ -32,19 +36,29 @@ coverage_router = Router(tags=["coverage"])
 sources_router = Router(tags=["sources"])
 
 
+CategoryList = one_of_list(Category.values)
+SourceList = one_of_list(Source.values)
+_NUMBER = r"-?[0-9]{1,3}(\.[0-9]+)?"
+BBOX_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{3}}$"
+
+
 class EventQuery(Schema):
-    country: str | None = Field(None, description="ISO 3166-1 alpha-3, comma-separated: NGA,NER")
-    region: str | None = Field(
+    country: Iso3List | None = None
+    region: RegionCode | None = Field(
         None, description="Regional organisation code (ECOWAS); membership on the event's date"
     )
-    admin1: int | None = Field(None, description="Admin1 area id (see /areas)")
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    category: str | None = Field(None, description="Unified category, comma-separated")
-    source: str | None = Field(None, description="ucdp_ged, ucdp_candidate, acled, gdelt, ...")
+    admin1: DbId | None = Field(None, description="Admin1 area id (see /areas)")
+    date_from: Day | None = None
+    date_to: Day | None = None
+    category: CategoryList | None = Field(None, description="Unified category, comma-separated")
+    source: SourceList | None = Field(None, description="Sources, comma-separated")
     kind: Literal["event", "signal"] | None = None
-    min_fatalities: int | None = Field(None, ge=0, description="Minimum best-estimate deaths")
-    bbox: str | None = Field(None, description="min_lon,min_lat,max_lon,max_lat")
+    min_fatalities: int | None = Field(
+        None, ge=0, le=COUNT_MAX, description="Minimum best-estimate deaths"
+    )
+    bbox: str | None = Field(
+        None, pattern=BBOX_PATTERN, description="min_lon,min_lat,max_lon,max_lat"
+    )
     q: str | None = Field(None, description="Search in description, actors and location")
 
     def filters(self) -> EventFilters:
@@ -56,8 +70,8 @@ class EventOut(Schema):
     source: str
     source_id: str
     kind: str
-    date_start: dt.date
-    date_end: dt.date
+    date_start: Day
+    date_end: Day
     date_precision: int
     country: str | None = Field(None, alias="country_id")
     admin1: str | None
@@ -122,7 +136,7 @@ class EventPage(Schema):
 
 
 class TimelineItem(Schema):
-    period: dt.date
+    period: Day
     events: int
     fatalities: int
 
@@ -140,6 +154,12 @@ class Timeline(Schema):
         "Events the caller may see, newest first, with cursor pagination. "
         "`format=geojson` answers an RFC 7946 FeatureCollection (lon/lat); `format=csv` a CSV "
         "with an HXL hashtag row under the header. The filters apply to every format."
+    ),
+    openapi_extra=extra(
+        answers(("application/geo+json", GEOJSON_FEATURES), (CSV, TEXT)),
+        # An event filter the schema admits but that cannot be applied (dates or bbox
+        # corners in the wrong order) is a 400 naming the filter.
+        problems(400),
     ),
 )
 def list_events(
@@ -170,7 +190,12 @@ def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-@router.get("/timeline", response=Timeline, summary="Events and fatalities per period")
+@router.get(
+    "/timeline",
+    response=Timeline,
+    summary="Events and fatalities per period",
+    openapi_extra=problems(400),
+)
 def events_timeline(
     request: HttpRequest,
     query: Query[EventQuery],
@@ -181,7 +206,7 @@ def events_timeline(
 
 
 @router.get("/{event_id}", response=EventDetail, summary="One event, with its raw record")
-def get_event(request: HttpRequest, event_id: int) -> object:
+def get_event(request: HttpRequest, event_id: DbId) -> object:
     event = event_for(request.user, event_id)
     event.visible_links = links_of(request.user, event)
     record_reads([event], request.user, surface=Surface.API)
@@ -194,10 +219,10 @@ class CoverageOut(Schema):
     release: str
     country: str = Field(description="ISO 3166-1 alpha-3, or * for every country")
     kind: str = Field(description="events (counts deaths) or signal (media, never coverage)")
-    first_date: dt.date
-    last_date: dt.date
-    derived_first: dt.date = Field(description="What the imports derived, before corrections")
-    derived_last: dt.date
+    first_date: Day
+    last_date: Day
+    derived_first: Day = Field(description="What the imports derived, before corrections")
+    derived_last: Day
     corrected: bool
     corrected_by: str | None
     corrected_at: dt.datetime | None
@@ -215,12 +240,12 @@ class CoverageOut(Schema):
 
 class CoverageQuery(Schema):
     country: str | None = Field(None, pattern=r"^([A-Za-z]{3}|\*)$", description="ISO3 or *")
-    source: str | None = Field(None, max_length=32)
+    source: Literal[tuple(Source.values)] | None = None  # type: ignore[valid-type]
 
 
-class CoverageCorrection(Schema):
-    first_date: dt.date
-    last_date: dt.date
+class CoverageCorrection(Input):
+    first_date: Day
+    last_date: Day
     note: str = Field(min_length=1, max_length=500, description="Why: every figure moves")
 
 
@@ -240,7 +265,7 @@ def list_coverage(request: HttpRequest, query: Query[CoverageQuery]) -> list:
     auth=django_auth,
     summary="Correct a coverage span (analysts and supervisors; the reason is required)",
 )
-def correct(request: HttpRequest, coverage_id: int, payload: CoverageCorrection):
+def correct(request: HttpRequest, coverage_id: DbId, payload: CoverageCorrection):
     return correct_coverage(
         coverage=coverage_for(request.user, coverage_id),
         actor=request.user,
@@ -256,7 +281,7 @@ def correct(request: HttpRequest, coverage_id: int, payload: CoverageCorrection)
     auth=django_auth,
     summary="Undo a correction: back to what the imports derived",
 )
-def reset(request: HttpRequest, coverage_id: int):
+def reset(request: HttpRequest, coverage_id: DbId):
     return reset_coverage(coverage=coverage_for(request.user, coverage_id), actor=request.user)
 
 
@@ -269,7 +294,7 @@ class SourceOut(Schema):
     missing: list[str] = Field(description="What stops an enabled feed from running")
     last_success_at: dt.datetime | None
     last_attempt_at: dt.datetime | None
-    newest_event: dt.date | None = Field(description="Newest event date this source holds")
+    newest_event: Day | None = Field(description="Newest event date this source holds")
     events: int
     lag_hours: float | None = Field(description="Hours since the last successful sync")
     every_minutes: int | None

@@ -14,6 +14,7 @@ from vigil.bounds import COUNT_MAX, DB_ID_MAX
 from vigil.events.choices import Category
 from vigil.fieldreports import importing, selectors, services
 from vigil.fieldreports.choices import Channel, ReviewStatus
+from vigil.inputs import Day, DbId, Input
 from vigil.sharing.choices import TLP, Surface
 from vigil.sharing.policy import record_reads
 
@@ -23,9 +24,9 @@ CategoryCode = Literal[tuple(Category.values)]  # type: ignore[valid-type]
 TlpMark = Literal[tuple(TLP.values)]  # type: ignore[valid-type]
 
 
-class ReportIn(Schema):
-    date_start: dt.date
-    date_end: dt.date | None = None
+class ReportIn(Input):
+    date_start: Day
+    date_end: Day | None = None
     country: str = Field(pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3")
     admin1: int | None = Field(None, ge=1, le=DB_ID_MAX, description="Admin1 area id (see /areas)")
     location: str = Field("", max_length=300)
@@ -65,7 +66,7 @@ class ReportIn(Schema):
         )
 
 
-class TransitionOut(Schema):
+class ReportTransitionOut(Schema):
     from_status: str
     to_status: str
     actor: str
@@ -81,8 +82,8 @@ class ReportOut(Schema):
     id: int
     status: str
     channel: str
-    date_start: dt.date
-    date_end: dt.date
+    date_start: Day
+    date_end: Day
     country: str = Field(alias="country_id")
     admin1: int | None = Field(None, alias="admin1_id")
     location: str
@@ -107,20 +108,20 @@ class ReportOut(Schema):
 
 
 class ReportDetail(ReportOut):
-    history: list[TransitionOut]
+    history: list[ReportTransitionOut]
 
     @staticmethod
     def resolve_history(obj) -> list:
         return selectors.history_of(obj)
 
 
-class DecisionIn(Schema):
+class ReportDecisionIn(Input):
     to: Literal["under_review", "needs_info", "verified", "rejected"]
     reason: str = ""
     reliability: Literal["A", "B", "C", "D", "E", "F"] | None = Field(
         None, description="Required to verify: the organisation's grade of the source"
     )
-    link_to: int | None = Field(None, description="An existing event this report describes")
+    link_to: DbId | None = Field(None, description="An existing event this report describes")
 
 
 @router.post(
@@ -161,7 +162,7 @@ class BatchOut(Schema):
     "with 422 and one error per row and field. Uploading the same file again creates nothing.",
 )
 def upload_csv(
-    request: HttpRequest, file: File[UploadedFile], organisation: int | None = None
+    request: HttpRequest, file: File[UploadedFile], organisation: DbId | None = None
 ) -> importing.BatchReport:
     return importing.import_reports_csv(
         monitor=request.user, content=file.read(), organisation_id=organisation
@@ -192,14 +193,16 @@ def list_reports(
 
 
 @router.get("/{report_id}", response=ReportDetail, summary="One report with its history")
-def get_report(request: HttpRequest, report_id: int) -> object:
+def get_report(request: HttpRequest, report_id: DbId) -> object:
     report = selectors.report_for(request.user, report_id)
     record_reads([report], request.user, surface=Surface.API)
     return report
 
 
 @router.post("/{report_id}/decision", response=ReportDetail, summary="Review a report")
-def decide(request: HttpRequest, report_id: int, payload: DecisionIn) -> HttpResponse | object:
+def decide(
+    request: HttpRequest, report_id: DbId, payload: ReportDecisionIn
+) -> HttpResponse | object:
     report = selectors.report_for(request.user, report_id)
     services.decide_report(
         report=report,

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from vigil.geo import selectors
+from vigil.inputs import Day, Iso3
 
 router = Router(tags=["geography"])
 
 
 class AreaQuery(Schema):
-    country: str | None = Field(None, description="ISO 3166-1 alpha-3")
+    country: Iso3 | None = None
     level: int | None = Field(None, ge=0, le=2, description="0 country, 1 admin1, 2 admin2")
     q: str | None = Field(None, description="Name contains")
 
@@ -29,8 +28,8 @@ class AreaOut(Schema):
 
 class MembershipOut(Schema):
     country: str
-    joined: dt.date | None
-    left: dt.date | None
+    joined: Day | None
+    left: Day | None
     note: str
 
 
@@ -49,6 +48,6 @@ def list_areas(request: HttpRequest, query: Query[AreaQuery]) -> list[dict]:
 
 @router.get("/regions", response=list[RegionOut], summary="Regional organisations, dated members")
 def list_regions(
-    request: HttpRequest, on: dt.date | None = Query(None, description="Members on this date")
+    request: HttpRequest, on: Day | None = Query(None, description="Members on this date")
 ) -> list[dict]:
     return selectors.regions_with_members(on=on)

@@ -19,6 +19,7 @@ from vigil.fieldreports.choices import Channel, ReviewStatus
 from vigil.fieldreports.importing import BatchReport
 from vigil.indicators import importing, selectors, services
 from vigil.indicators.choices import Period
+from vigil.inputs import Day, DbId, Input, Iso3, Slug
 from vigil.sharing.choices import TLP, Surface
 from vigil.sharing.policy import record_reads
 
@@ -49,17 +50,17 @@ class IndicatorSetOut(Schema):
     indicators: list[IndicatorOut]
 
 
-class ObservationIn(Schema):
+class ObservationIn(Input):
     indicator_set: str = Field(description="Code of the indicator set (see /indicators)")
     country: str = Field(min_length=3, max_length=3, description="ISO 3166-1 alpha-3")
-    admin1: int | None = Field(None, description="Admin1 area id (see /areas)")
+    admin1: DbId | None = Field(None, description="Admin1 area id (see /areas)")
     period: PeriodCode  # type: ignore[valid-type]
-    period_start: dt.date = Field(description="A Monday for weekly, the 1st for monthly")
+    period_start: Day = Field(description="A Monday for weekly, the 1st for monthly")
     values: dict[str, int] = Field(description="Score per indicator code, on its scale")
     value_notes: dict[str, str] = Field({}, description="Optional note per indicator code")
     notes: str = Field("", max_length=20_000, description="Overall reading of the period")
     tlp: TlpMark = TLP.AMBER  # type: ignore[valid-type]
-    organisation: int | None = Field(None, description="Needed if you monitor for several")
+    organisation: DbId | None = Field(None, description="Needed if you monitor for several")
 
     def to_service(self) -> dict[str, Any]:
         """The service's keyword arguments for what the payload says."""
@@ -79,8 +80,8 @@ class ObservationIn(Schema):
 
 class ObservationQuery(Schema):
     status: ReviewStatus | None = None
-    indicator_set: str | None = Field(None, description="Indicator set code")
-    country: str | None = Field(None, min_length=3, max_length=3, description="ISO alpha-3")
+    indicator_set: Slug | None = Field(None, description="Indicator set code")
+    country: Iso3 | None = None
     period: PeriodCode | None = None  # type: ignore[valid-type]
 
     def filters(self) -> dict[str, object]:
@@ -94,13 +95,13 @@ class ObservationQuery(Schema):
         return {name: value for name, value in given.items() if value}
 
 
-class ObservationResubmissionIn(Schema):
+class ObservationResubmissionIn(Input):
     values: dict[str, int] = Field(description="Amended scores; indicators not named keep theirs")
     value_notes: dict[str, str] = {}
     notes: str | None = Field(None, max_length=20_000, description="Replaces the overall notes")
 
 
-class ObservationDecisionIn(Schema):
+class ObservationDecisionIn(Input):
     to: Literal["under_review", "needs_info", "verified", "rejected"]
     reason: str = Field("", max_length=5_000, description="Required to send back or reject")
 
@@ -135,7 +136,7 @@ class ObservationOut(Schema):
     country: str = Field(alias="country_id")
     admin1: int | None = Field(None, alias="admin1_id")
     period: str
-    period_start: dt.date
+    period_start: Day
     values: list[ObservationValueOut]
     notes: str
     tlp: str
@@ -202,7 +203,7 @@ def submit(
     "`<code>_notes` for a note). A re-upload creates nothing.",
 )
 def upload_observations_csv(
-    request: HttpRequest, file: File[UploadedFile], organisation: int | None = None
+    request: HttpRequest, file: File[UploadedFile], organisation: DbId | None = None
 ) -> BatchReport:
     return importing.import_observations_csv(
         monitor=request.user, content=file.read(), organisation_id=organisation
@@ -234,7 +235,7 @@ def list_observations(
 @observations_router.get(
     "/{observation_id}", response=ObservationDetail, summary="One observation with its history"
 )
-def get_observation(request: HttpRequest, observation_id: int) -> object:
+def get_observation(request: HttpRequest, observation_id: DbId) -> object:
     observation = selectors.observation_for(request.user, observation_id)
     record_reads([observation], request.user, surface=Surface.API)
     return observation
@@ -246,7 +247,7 @@ def get_observation(request: HttpRequest, observation_id: int) -> object:
     response=ObservationDetail,
     summary="Review an observation",
 )
-def decide(request: HttpRequest, observation_id: int, payload: ObservationDecisionIn) -> object:
+def decide(request: HttpRequest, observation_id: DbId, payload: ObservationDecisionIn) -> object:
     observation = selectors.observation_for(request.user, observation_id)
     services.decide_observation(
         observation=observation, actor=request.user, to=payload.to, reason=payload.reason
@@ -261,7 +262,7 @@ def decide(request: HttpRequest, observation_id: int, payload: ObservationDecisi
     summary="Amend and resubmit an observation sent back for more information",
 )
 def resubmit(
-    request: HttpRequest, observation_id: int, payload: ObservationResubmissionIn
+    request: HttpRequest, observation_id: DbId, payload: ObservationResubmissionIn
 ) -> object:
     observation = selectors.observation_for(request.user, observation_id)
     services.resubmit_observation(

@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from vigil.inputs import Day, DbId, Input, Iso3, RegionCode
 from vigil.reports import selectors, services
 from vigil.reports.choices import ProductKind, ProductStatus
 from vigil.sharing.choices import Surface
@@ -15,7 +16,7 @@ from vigil.sharing.policy import record_reads
 router = Router(tags=["products"])
 
 
-class TransitionOut(Schema):
+class ProductTransitionOut(Schema):
     from_status: str
     to_status: str
     actor: str | None
@@ -34,8 +35,8 @@ class ProductOut(Schema):
     title: str
     region: str | None = Field(None, alias="region_id")
     country: str | None = Field(None, alias="country_id")
-    period_start: dt.date
-    period_end: dt.date
+    period_start: Day
+    period_end: Day
     language: str
     status: str
     tlp: str
@@ -55,14 +56,14 @@ class ProductOut(Schema):
 
 class ProductDetail(ProductOut):
     content: dict
-    history: list[TransitionOut]
+    history: list[ProductTransitionOut]
 
     @staticmethod
     def resolve_history(obj) -> list:
         return selectors.history_of(obj)
 
 
-class NoteIn(Schema):
+class NoteIn(Input):
     note: str = Field("", max_length=300)
 
 
@@ -70,8 +71,8 @@ class NoteIn(Schema):
 def list_products(
     request: HttpRequest,
     kind: ProductKind | None = None,
-    region: str | None = Query(None, pattern=r"^[A-Za-z]{2,10}$"),
-    country: str | None = Query(None, pattern=r"^[A-Za-z]{3}$"),
+    region: RegionCode | None = None,
+    country: Iso3 | None = None,
     status: ProductStatus | None = None,
     limit: int = Query(100, ge=1, le=1000),
 ) -> list:
@@ -92,19 +93,19 @@ def list_products(
 
 
 @router.get("/{product_id}", response=ProductDetail, summary="One product with its content")
-def get_product(request: HttpRequest, product_id: int) -> object:
+def get_product(request: HttpRequest, product_id: DbId) -> object:
     product = selectors.product_for(request.user, product_id)
     record_reads([product], request.user, surface=Surface.API)
     return product
 
 
 @router.post("/{product_id}/review", response=ProductDetail, summary="Mark a draft as reviewed")
-def review(request: HttpRequest, product_id: int, payload: NoteIn) -> object:
+def review(request: HttpRequest, product_id: DbId, payload: NoteIn) -> object:
     product = selectors.product_for(request.user, product_id)
     return services.review_product(product=product, actor=request.user, note=payload.note)
 
 
 @router.post("/{product_id}/publish", response=ProductDetail, summary="Publish a reviewed product")
-def publish(request: HttpRequest, product_id: int, payload: NoteIn) -> object:
+def publish(request: HttpRequest, product_id: DbId, payload: NoteIn) -> object:
     product = selectors.product_for(request.user, product_id)
     return services.publish_product(product=product, actor=request.user, note=payload.note)

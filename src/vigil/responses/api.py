@@ -17,6 +17,7 @@ from ninja.security import django_auth
 
 from vigil.alerts.models import Alert
 from vigil.bounds import DB_ID_MAX
+from vigil.inputs import Day, DbId, Input, RegionCode
 from vigil.responses import selectors, services
 from vigil.responses.choices import ActionStatus, ResponderRole, ResponseKind
 from vigil.sharing.choices import Surface
@@ -42,8 +43,8 @@ class OptionOut(Schema):
     typical_actors: str
 
 
-class ProposalIn(Schema):
-    option: int = Field(description="A response option's id (see /responses/options)")
+class ProposalIn(Input):
+    option: DbId = Field(description="A response option's id (see /responses/options)")
     rationale: str = Field("", max_length=5_000)
 
 
@@ -59,8 +60,8 @@ class ProposalOut(Schema):
         return obj.proposed_by.get_username()
 
 
-class ResponderIn(Schema):
-    organisation: int
+class ResponderIn(Input):
+    organisation: DbId
     role: RoleCode
     note: str = Field("", max_length=5_000)
 
@@ -83,19 +84,19 @@ class ResponderOut(Schema):
         return obj.assigned_by.get_username()
 
 
-class ActionIn(Schema):
-    responder: int = Field(description="The assigned organisation that acts")
-    option: int | None = Field(None, description="The response option it carries out")
+class ActionIn(Input):
+    responder: DbId = Field(description="The assigned organisation that acts")
+    option: DbId | None = Field(None, description="The response option it carries out")
     description: str = Field(min_length=1, max_length=20_000)
     status: Status_ = "planned"
-    started_on: dt.date | None = None
-    completed_on: dt.date | None = None
+    started_on: Day | None = None
+    completed_on: Day | None = None
 
 
 class StatusChangeOut(Schema):
     from_status: str
     to_status: str
-    on: dt.date
+    on: Day
     note: str
     actor: str
     at: dt.datetime
@@ -113,8 +114,8 @@ class ActionOut(Schema):
     option: int | None = Field(None, alias="option_id")
     description: str
     status: str
-    started_on: dt.date | None
-    completed_on: dt.date | None
+    started_on: Day | None
+    completed_on: Day | None
     recorded_by: str
     recorded_at: dt.datetime
     history: list[StatusChangeOut]
@@ -132,17 +133,17 @@ class ActionOut(Schema):
         return list(obj.status_changes.all())
 
 
-class StatusIn(Schema):
+class StatusIn(Input):
     to: Move
-    on: dt.date | None = Field(None, description="The day it happened (default today)")
+    on: Day | None = Field(None, description="The day it happened (default today)")
     note: str = Field("", max_length=5_000)
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(Input):
     effect: int = Field(ge=-1, le=3, description="-1 harmful … 0 none … 3 decisive")
     evidence: str = Field(min_length=1, max_length=20_000)
-    assessed_on: dt.date | None = None
-    action: int | None = Field(None, description="Assess one action rather than the whole")
+    assessed_on: Day | None = None
+    action: DbId | None = Field(None, description="Assess one action rather than the whole")
 
 
 class AssessmentOut(Schema):
@@ -151,7 +152,7 @@ class AssessmentOut(Schema):
     effect: int
     effect_label: str
     evidence: str
-    assessed_on: dt.date
+    assessed_on: Day
     assessed_by: str
     assessor_org: str
 
@@ -170,8 +171,8 @@ class AssessmentOut(Schema):
 
 class LoopOut(Schema):
     alert: int
-    issued_on: dt.date | None
-    first_action_on: dt.date | None
+    issued_on: Day | None
+    first_action_on: Day | None
     days_to_first_action: int | None
     days_waiting: int | None
     proposals: list[ProposalOut]
@@ -184,7 +185,7 @@ class LoopOut(Schema):
         return obj.alert.pk
 
 
-class ShareOut(Schema):
+class ActedWithinOut(Schema):
     window_days: int
     hits: int
     eligible: int
@@ -206,8 +207,8 @@ class SummaryOut(Schema):
         description="Kaplan–Meier median, counting alerts still waiting as censored"
     )
     distribution: list[BinOut]
-    within_7: ShareOut
-    within_30: ShareOut
+    within_7: ActedWithinOut
+    within_30: ActedWithinOut
 
     @staticmethod
     def resolve_distribution(obj) -> list[dict]:
@@ -228,7 +229,7 @@ class OpenGapOut(Schema):
     alert: int
     event: str
     region: str | None
-    issued_on: dt.date
+    issued_on: Day
     age_days: int
     responders: list[str]
 
@@ -246,7 +247,7 @@ class OpenGapOut(Schema):
 
 
 class GapOut(Schema):
-    as_of: dt.date
+    as_of: Day
     overall: SummaryOut
     by_region: list[GroupOut]
     by_responder: list[GroupOut]
@@ -254,10 +255,10 @@ class GapOut(Schema):
 
 
 class GapQuery(Schema):
-    region: str | None = Field(None, description="Regional organisation code, e.g. ECOWAS")
-    issued_from: dt.date | None = None
-    issued_to: dt.date | None = None
-    as_of: dt.date | None = Field(None, description="Compute as on this day (default today)")
+    region: RegionCode | None = None
+    issued_from: Day | None = None
+    issued_to: Day | None = None
+    as_of: Day | None = Field(None, description="Compute as on this day (default today)")
 
 
 class TrackRecordOut(Schema):
@@ -279,7 +280,7 @@ def list_options(request: HttpRequest, kind: ResponseKind | None = None) -> list
 
 
 @router.get("/alerts/{alert_id}", response=LoopOut, summary="An alert's response loop")
-def get_loop(request: HttpRequest, alert_id: int) -> selectors.ResponseLoop:
+def get_loop(request: HttpRequest, alert_id: DbId) -> selectors.ResponseLoop:
     return _loop(request, selectors.alert_for(request.user, alert_id))
 
 
@@ -289,7 +290,7 @@ def get_loop(request: HttpRequest, alert_id: int) -> selectors.ResponseLoop:
     auth=django_auth,
     summary="Propose a response option for an alert",
 )
-def propose(request: HttpRequest, alert_id: int, payload: ProposalIn) -> Status:
+def propose(request: HttpRequest, alert_id: DbId, payload: ProposalIn) -> Status:
     alert = selectors.alert_for(request.user, alert_id)
     option = selectors.option_by_id(payload.option)
     proposal = services.propose_response(
@@ -304,7 +305,7 @@ def propose(request: HttpRequest, alert_id: int, payload: ProposalIn) -> Status:
     auth=django_auth,
     summary="Assign an organisation to respond (a TLP:AMBER alert is shared with it)",
 )
-def assign(request: HttpRequest, alert_id: int, payload: ResponderIn) -> Status:
+def assign(request: HttpRequest, alert_id: DbId, payload: ResponderIn) -> Status:
     alert = selectors.alert_for(request.user, alert_id)
     assignment = services.assign_responder(
         alert=alert,
@@ -322,7 +323,7 @@ def assign(request: HttpRequest, alert_id: int, payload: ResponderIn) -> Status:
     auth=django_auth,
     summary="Record an action of an assigned responder",
 )
-def record(request: HttpRequest, alert_id: int, payload: ActionIn) -> Status:
+def record(request: HttpRequest, alert_id: DbId, payload: ActionIn) -> Status:
     alert = selectors.alert_for(request.user, alert_id)
     action = services.record_action(
         alert=alert,
@@ -359,7 +360,7 @@ def list_actions(
 
 
 @router.get("/actions/{action_id}", response=ActionOut, summary="One action with its history")
-def get_action(request: HttpRequest, action_id: int) -> object:
+def get_action(request: HttpRequest, action_id: DbId) -> object:
     action = selectors.action_for(request.user, action_id)
     record_reads([action.alert], request.user, surface=Surface.API)
     return action
@@ -371,7 +372,7 @@ def get_action(request: HttpRequest, action_id: int) -> object:
     auth=django_auth,
     summary="Move an action on: under way, done or abandoned",
 )
-def move(request: HttpRequest, action_id: int, payload: StatusIn) -> object:
+def move(request: HttpRequest, action_id: DbId, payload: StatusIn) -> object:
     action = selectors.action_for(request.user, action_id)
     services.change_action_status(
         action=action, to=payload.to, actor=request.user, on=payload.on, note=payload.note
@@ -385,7 +386,7 @@ def move(request: HttpRequest, action_id: int, payload: StatusIn) -> object:
     auth=django_auth,
     summary="Assess the outcome of the response (or of one action)",
 )
-def assess(request: HttpRequest, alert_id: int, payload: AssessmentIn) -> Status:
+def assess(request: HttpRequest, alert_id: DbId, payload: AssessmentIn) -> Status:
     alert = selectors.alert_for(request.user, alert_id)
     action = selectors.action_for(request.user, payload.action) if payload.action else None
     assessment = services.assess_outcome(
@@ -426,6 +427,6 @@ def gap(request: HttpRequest, query: Query[GapQuery]) -> selectors.GapReport:
     auth=django_auth,
     summary="Responders' track records (counts over the alerts you may see)",
 )
-def track_records(request: HttpRequest, organisation: list[int] = Query(...)) -> list:
+def track_records(request: HttpRequest, organisation: list[DbId] = Query(...)) -> list:
     records = selectors.track_records(organisation, user=request.user)
     return list(records.values())

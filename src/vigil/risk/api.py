@@ -4,11 +4,13 @@ areas, and a country's forecasts with the backtest of the model behind them."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from vigil.geo.selectors import country_name
+from vigil.inputs import Day, Iso3, RegionCode
 from vigil.risk import selectors
 
 router = Router(tags=["risk"])
@@ -16,11 +18,11 @@ router = Router(tags=["risk"])
 
 class RunOut(Schema):
     id: int
-    as_of: dt.date
+    as_of: Day
     tlp: str
     owner: str = Field(alias="owner_org.slug")
     events_used: int
-    last_event_date: dt.date | None
+    last_event_date: Day | None
     finished_at: dt.datetime | None
 
 
@@ -29,7 +31,7 @@ class HotspotOut(Schema):
     area: str
     area_name: str
     country: str = Field(alias="country_id")
-    period: dt.date
+    period: Day
     risk_fatalities: int
     risk_events: int
     change: int
@@ -58,8 +60,8 @@ class ForecastOut(Schema):
     level: str
     area: str
     area_name: str
-    origin: dt.date
-    target_period: dt.date
+    origin: Day
+    target_period: Day
     horizon: int
     p_any: float
     p_ge25: float
@@ -67,14 +69,14 @@ class ForecastOut(Schema):
     lower80: float
     upper80: float
     model_version: str = Field(alias="model_version.name")
-    trained_to: dt.date | None = Field(alias="model_version.trained_to")
+    trained_to: Day | None = Field(alias="model_version.trained_to")
 
 
 class EscalationOut(Schema):
     level: str
     area: str
     area_name: str
-    period: dt.date
+    period: Day
     target: str
     observed: float
     expected: float
@@ -95,15 +97,15 @@ class CountryRiskOut(Schema):
 
 
 @router.get("/latest", response=RunOut | None, summary="The analysis run the caller is shown")
-def latest(request: HttpRequest, as_of: dt.date | None = Query(None)):
+def latest(request: HttpRequest, as_of: Day | None = Query(None)):
     return selectors.latest_run(request.user, as_of=as_of)
 
 
 @router.get("/regions/{code}", response=RegionRiskOut, summary="A region's ranked areas")
 def region(
     request: HttpRequest,
-    code: str,
-    freq: str = Query("MS", pattern="^(MS|W)$", description="MS: month, W: week"),
+    code: RegionCode,
+    freq: Literal["MS", "W"] = Query("MS", description="MS: month, W: week"),
 ) -> dict:
     overview = selectors.regional_overview(request.user, code.upper(), freq=freq)
     if overview["region"] != code.upper():
@@ -116,7 +118,7 @@ def region(
 
 
 @router.get("/countries/{iso3}", response=CountryRiskOut, summary="A country's risk")
-def country(request: HttpRequest, iso3: str) -> dict:
+def country(request: HttpRequest, iso3: Iso3) -> dict:
     iso3 = iso3.upper()
     if country_name(iso3) is None:
         raise Http404

@@ -7,7 +7,6 @@ owning organisation's roster managers and are otherwise absent from the response
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -15,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from vigil.inputs import Day, DbId, Input, Slug
+from vigil.openapi import CSV, TEXT, answers
 from vigil.roster import exports, selectors, services
 from vigil.roster.choices import (
     DiversityMeasure,
@@ -59,7 +60,7 @@ class ExpertiseOut(Schema):
     level: int
 
 
-class MemberOut(Schema):
+class RosterMemberOut(Schema):
     id: int
     roster: str
     full_name: str
@@ -76,12 +77,12 @@ class MemberOut(Schema):
     global_south: bool | None
     on_standby: bool
     vetting_status: str
-    vetting_decided_on: dt.date | None
-    vetting_valid_until: dt.date | None
+    vetting_decided_on: Day | None
+    vetting_valid_until: Day | None
     deployable_72h: bool
     not_deployable_because: list[str]
-    joined_on: dt.date
-    left_on: dt.date | None
+    joined_on: Day
+    left_on: Day | None
     # Personal data: only in a roster manager's answer, absent otherwise.
     email: str | None = Field(None, description="Roster managers only")
     phone: str | None = Field(None, description="Roster managers only")
@@ -91,8 +92,8 @@ class MemberOut(Schema):
 
 
 class PeriodOut(Schema):
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     kind: str
     label: str
 
@@ -104,8 +105,8 @@ class DeploymentOut(Schema):
     requesting_organisation: str
     role_type: str
     country: str
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     status: str
     cancel_reason: str
     lessons: str
@@ -114,12 +115,12 @@ class DeploymentOut(Schema):
     debrief_rating: int | None = Field(None, description="Roster managers only")
 
 
-class MemberDetail(MemberOut):
+class MemberDetail(RosterMemberOut):
     calendar: list[PeriodOut]
     deployments: list[DeploymentOut]
 
 
-class MemberIn(Schema):
+class MemberIn(Input):
     full_name: str = Field(min_length=1, max_length=200)
     seniority: SeniorityCode
     gender: Literal[tuple(Gender.values)] = Gender.NOT_STATED  # type: ignore[valid-type]
@@ -135,17 +136,17 @@ class MemberIn(Schema):
     phone: str = ""
     contact_notes: str = ""
     on_standby: bool = False
-    joined_on: dt.date | None = None
+    joined_on: Day | None = None
 
 
-class LanguageNeed(Schema):
+class LanguageNeed(Input):
     code: LanguageCode
     min_proficiency: int = Field(2, ge=1, le=4, description="1 basic … 4 native")
 
 
-class MatchIn(Schema):
-    start_date: dt.date
-    deploy_by: dt.date | None = Field(None, description="Latest acceptable start")
+class MatchIn(Input):
+    start_date: Day
+    deploy_by: Day | None = Field(None, description="Latest acceptable start")
     duration_days: int = Field(30, ge=1, le=730)
     required_languages: list[LanguageNeed] = []
     preferred_languages: list[LanguageNeed] = []
@@ -179,7 +180,7 @@ class MatchIn(Schema):
         )
 
 
-class CriterionOut(Schema):
+class MatchCriterionOut(Schema):
     key: str
     label: str
     hard: bool
@@ -193,9 +194,9 @@ class CandidateOut(Schema):
     rank: int | None
     score: float
     eligible: bool
-    available_from: dt.date | None
-    criteria: list[CriterionOut]
-    member: MemberOut
+    available_from: Day | None
+    criteria: list[MatchCriterionOut]
+    member: RosterMemberOut
 
 
 class ShortlistOut(Schema):
@@ -205,7 +206,7 @@ class ShortlistOut(Schema):
     excluded: list[CandidateOut]
 
 
-class ShareOut(Schema):
+class DiversityShareOut(Schema):
     measure: str
     population: str
     count: int
@@ -223,7 +224,7 @@ class CountOut(Schema):
 
 
 class ReadinessOut(Schema):
-    day: dt.date
+    day: Day
     members: int
     deployable_72h: int
     not_deployable_because: list[CountOut]
@@ -233,23 +234,23 @@ class ReadinessOut(Schema):
 
 
 class HistoryOut(Schema):
-    day: dt.date
-    shares: list[ShareOut]
+    day: Day
+    shares: list[DiversityShareOut]
 
 
 class DashboardOut(Schema):
-    day: dt.date
+    day: Day
     global_south_definition: str
     readiness: ReadinessOut
-    diversity: list[ShareOut]
+    diversity: list[DiversityShareOut]
     history: list[HistoryOut]
 
 
-class TargetIn(Schema):
+class TargetIn(Input):
     measure: Literal[tuple(DiversityMeasure.values)]  # type: ignore[valid-type]
     population: Literal[tuple(DiversityPopulation.values)]  # type: ignore[valid-type]
     target_percent: Decimal = Field(ge=0, le=100)
-    effective_from: dt.date
+    effective_from: Day
     note: str = ""
 
 
@@ -257,40 +258,40 @@ class TargetOut(TargetIn):
     id: int
 
 
-class UnavailabilityIn(Schema):
-    start: dt.date
-    end: dt.date
+class UnavailabilityIn(Input):
+    start: Day
+    end: Day
     reason: Literal[tuple(UnavailabilityReason.values)]  # type: ignore[valid-type]
     note: str = Field("", max_length=300)
 
 
-class VettingIn(Schema):
+class VettingIn(Input):
     status: Literal[tuple(VettingStatus.values)]  # type: ignore[valid-type]
-    decided_on: dt.date
-    valid_until: dt.date | None = None
+    decided_on: Day
+    valid_until: Day | None = None
     note: str = ""
 
 
-class StandbyIn(Schema):
+class StandbyIn(Input):
     on_standby: bool
 
 
-class DeploymentIn(Schema):
+class DeploymentIn(Input):
     mission: str = Field(min_length=1, max_length=200)
     requesting_organisation: str = Field(description="Organisation slug")
     role_type: RoleCode
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     country: str = Field("", max_length=3)
 
 
-class DebriefIn(Schema):
+class DebriefIn(Input):
     summary: str = ""
     rating: int | None = Field(None, ge=1, le=5)
     lessons: str = ""
 
 
-class CancelIn(Schema):
+class CancelIn(Input):
     reason: str = Field("", max_length=300)
 
 
@@ -328,13 +329,13 @@ def list_rosters(request: HttpRequest) -> list[dict]:
 
 @router.get(
     "/rosters/{slug}/members",
-    response=list[MemberOut],
+    response=list[RosterMemberOut],
     exclude_unset=True,
     summary="Members of a roster (personal fields for its managers only)",
 )
 def list_members(
     request: HttpRequest,
-    slug: str,
+    slug: Slug,
     q: str = "",
     language: str = "",
     expertise: str = "",
@@ -355,8 +356,10 @@ def list_members(
 @router.get(
     "/rosters/{slug}/members.csv",
     summary="Members as CSV with HXL tags (personal columns for its managers only)",
+    response={200: None},
+    openapi_extra=answers((CSV, TEXT)),
 )
-def export_members(request: HttpRequest, slug: str) -> HttpResponse:
+def export_members(request: HttpRequest, slug: Slug) -> HttpResponse:
     roster = selectors.roster_for(request.user, slug)
     profiles = selectors.member_profiles(request.user, roster, surface=Surface.EXPORT)
     return exports.members_csv(profiles, filename=f"roster-{roster.slug}.csv")
@@ -368,7 +371,7 @@ def export_members(request: HttpRequest, slug: str) -> HttpResponse:
     exclude_unset=True,
     summary="One member with calendar and deployments",
 )
-def get_member(request: HttpRequest, member_id: int) -> dict:
+def get_member(request: HttpRequest, member_id: DbId) -> dict:
     return selectors.member_detail(request.user, member_id, surface=Surface.API)
 
 
@@ -384,7 +387,7 @@ def get_member(request: HttpRequest, member_id: int) -> dict:
     "and region, depth, track record, diversity preference) make up a 0–100 score. Every "
     "criterion is reported for every candidate.",
 )
-def match(request: HttpRequest, slug: str, payload: MatchIn) -> dict:
+def match(request: HttpRequest, slug: Slug, payload: MatchIn) -> dict:
     roster = selectors.roster_for(request.user, slug)
     return selectors.shortlist_payload(
         request.user, roster, payload.to_request(), limit=payload.limit, surface=Surface.API
@@ -398,8 +401,8 @@ def match(request: HttpRequest, slug: str, payload: MatchIn) -> dict:
 )
 def dashboard(
     request: HttpRequest,
-    slug: str,
-    on: dt.date | None = Query(None, description="As of this day (default today)"),
+    slug: Slug,
+    on: Day | None = Query(None, description="As of this day (default today)"),
     months: int = Query(12, ge=1, le=120),
 ) -> dict:
     roster = selectors.roster_for(request.user, slug)
@@ -428,7 +431,7 @@ def dashboard(
     exclude_unset=True,
     summary="Deployments from a roster, newest first",
 )
-def list_deployments(request: HttpRequest, slug: str) -> list[dict]:
+def list_deployments(request: HttpRequest, slug: Slug) -> list[dict]:
     roster = selectors.roster_for(request.user, slug)
     return selectors.deployment_records(request.user, roster)
 
@@ -438,12 +441,12 @@ def list_deployments(request: HttpRequest, slug: str) -> list[dict]:
 
 @router.post(
     "/rosters/{slug}/members",
-    response={201: MemberOut},
+    response={201: RosterMemberOut},
     auth=django_auth,
     exclude_unset=True,
     summary="Add a member",
 )
-def add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Status:
+def add_member(request: HttpRequest, slug: Slug, payload: MemberIn) -> Status:
     roster = selectors.roster_for(request.user, slug)
     data = services.MemberInput(**payload.dict())
     data.nationality = data.nationality.upper()
@@ -453,12 +456,12 @@ def add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Status:
 
 @router.put(
     "/members/{member_id}",
-    response=MemberOut,
+    response=RosterMemberOut,
     auth=django_auth,
     exclude_unset=True,
     summary="Replace a member's profile (a seniority change becomes a dated row)",
 )
-def update_member(request: HttpRequest, member_id: int, payload: MemberIn) -> dict:
+def update_member(request: HttpRequest, member_id: DbId, payload: MemberIn) -> dict:
     member = selectors.member_for(request.user, member_id)
     data = services.MemberInput(**payload.dict())
     data.nationality = data.nationality.upper()
@@ -466,18 +469,18 @@ def update_member(request: HttpRequest, member_id: int, payload: MemberIn) -> di
     return selectors.member_detail(request.user, member_id, surface=Surface.API)
 
 
-class LeaveIn(Schema):
-    left_on: dt.date = Field(description="First day no longer on the roster")
+class LeaveIn(Input):
+    left_on: Day = Field(description="First day no longer on the roster")
 
 
 @router.post(
     "/members/{member_id}/leave",
-    response=MemberOut,
+    response=RosterMemberOut,
     auth=django_auth,
     exclude_unset=True,
     summary="Take a member off the roster from a date (past figures keep them)",
 )
-def leave(request: HttpRequest, member_id: int, payload: LeaveIn) -> dict:
+def leave(request: HttpRequest, member_id: DbId, payload: LeaveIn) -> dict:
     member = selectors.member_for(request.user, member_id)
     services.remove_member(member=member, left_on=payload.left_on, actor=request.user)
     return selectors.member_detail(request.user, member_id, surface=Surface.API)
@@ -489,7 +492,7 @@ def leave(request: HttpRequest, member_id: int, payload: LeaveIn) -> dict:
     auth=django_auth,
     summary="Set a diversity target from a date on",
 )
-def set_target(request: HttpRequest, slug: str, payload: TargetIn) -> Status:
+def set_target(request: HttpRequest, slug: Slug, payload: TargetIn) -> Status:
     roster = selectors.roster_for(request.user, slug)
     target = services.set_diversity_target(roster=roster, actor=request.user, **payload.dict())
     return Status(201, target)
@@ -501,7 +504,7 @@ def set_target(request: HttpRequest, slug: str, payload: TargetIn) -> Status:
     auth=django_auth,
     summary="Mark a member unavailable",
 )
-def add_unavailability(request: HttpRequest, member_id: int, payload: UnavailabilityIn) -> Status:
+def add_unavailability(request: HttpRequest, member_id: DbId, payload: UnavailabilityIn) -> Status:
     member = selectors.member_for(request.user, member_id)
     period = services.mark_unavailable(member=member, actor=request.user, **payload.dict())
     return Status(
@@ -517,12 +520,12 @@ def add_unavailability(request: HttpRequest, member_id: int, payload: Unavailabi
 
 @router.post(
     "/members/{member_id}/vetting",
-    response={201: MemberOut},
+    response={201: RosterMemberOut},
     auth=django_auth,
     exclude_unset=True,
     summary="Record a vetting decision",
 )
-def add_vetting(request: HttpRequest, member_id: int, payload: VettingIn) -> Status:
+def add_vetting(request: HttpRequest, member_id: DbId, payload: VettingIn) -> Status:
     member = selectors.member_for(request.user, member_id)
     services.record_vetting(member=member, actor=request.user, **payload.dict())
     return Status(201, selectors.member_detail(request.user, member_id, surface=Surface.API))
@@ -530,12 +533,12 @@ def add_vetting(request: HttpRequest, member_id: int, payload: VettingIn) -> Sta
 
 @router.post(
     "/members/{member_id}/standby",
-    response=MemberOut,
+    response=RosterMemberOut,
     auth=django_auth,
     exclude_unset=True,
     summary="Put a member on (or off) 72-hour standby",
 )
-def set_standby(request: HttpRequest, member_id: int, payload: StandbyIn) -> dict:
+def set_standby(request: HttpRequest, member_id: DbId, payload: StandbyIn) -> dict:
     member = selectors.member_for(request.user, member_id)
     services.set_standby(member=member, on_standby=payload.on_standby, actor=request.user)
     return selectors.member_detail(request.user, member_id, surface=Surface.API)
@@ -548,7 +551,7 @@ def set_standby(request: HttpRequest, member_id: int, payload: StandbyIn) -> dic
     exclude_unset=True,
     summary="Deploy a member (refused if they are committed on any of the days)",
 )
-def deploy(request: HttpRequest, member_id: int, payload: DeploymentIn) -> Status:
+def deploy(request: HttpRequest, member_id: DbId, payload: DeploymentIn) -> Status:
     member = selectors.member_for(request.user, member_id)
     values = payload.dict()
     values["requesting_organisation"] = selectors.organisation_by_slug(
@@ -566,7 +569,7 @@ def deploy(request: HttpRequest, member_id: int, payload: DeploymentIn) -> Statu
     exclude_unset=True,
     summary="Record the debrief of a deployment",
 )
-def debrief(request: HttpRequest, deployment_id: int, payload: DebriefIn) -> dict:
+def debrief(request: HttpRequest, deployment_id: DbId, payload: DebriefIn) -> dict:
     deployment = selectors.deployment_for(request.user, deployment_id)
     services.record_debrief(deployment=deployment, actor=request.user, **payload.dict())
     return selectors.deployment_record(request.user, deployment, deployment.member.roster)
@@ -579,7 +582,7 @@ def debrief(request: HttpRequest, deployment_id: int, payload: DebriefIn) -> dic
     exclude_unset=True,
     summary="Cancel a deployment",
 )
-def cancel(request: HttpRequest, deployment_id: int, payload: CancelIn) -> dict:
+def cancel(request: HttpRequest, deployment_id: DbId, payload: CancelIn) -> dict:
     deployment = selectors.deployment_for(request.user, deployment_id)
     services.cancel_deployment(deployment=deployment, reason=payload.reason, actor=request.user)
     return selectors.deployment_record(request.user, deployment, deployment.member.roster)

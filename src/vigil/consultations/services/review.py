@@ -20,7 +20,7 @@ from vigil.consultations.choices import (
     REVIEW_TRANSITIONS,
     MandateProgress,
     MeetingStatus,
-    ReviewStatus,
+    PaperStatus,
 )
 from vigil.consultations.models import (
     Mandate,
@@ -46,7 +46,7 @@ def _move(target: Submission | Recommendation, *, to: str, actor: Any, reason: s
         raise ValidationError(
             {
                 "status": _("This cannot go from %(from)s to %(to)s.")
-                % {"from": ReviewStatus(target.status).label, "to": ReviewStatus(to).label}
+                % {"from": PaperStatus(target.status).label, "to": PaperStatus(to).label}
             }
         )
     submission = target if isinstance(target, Submission) else target.submission
@@ -67,9 +67,9 @@ def consider_submission(*, submission: Submission, actor: Any, reason: str = "")
     """The committee takes up a paper: it and its recommendations still in review become
     considered (one step row each)."""
     require_secretariat(actor, submission.call.meeting.body)
-    _move(submission, to=ReviewStatus.CONSIDERED, actor=actor, reason=reason)
-    for recommendation in submission.recommendations.filter(status=ReviewStatus.IN_REVIEW):
-        _move(recommendation, to=ReviewStatus.CONSIDERED, actor=actor, reason=reason)
+    _move(submission, to=PaperStatus.CONSIDERED, actor=actor, reason=reason)
+    for recommendation in submission.recommendations.filter(status=PaperStatus.IN_REVIEW):
+        _move(recommendation, to=PaperStatus.CONSIDERED, actor=actor, reason=reason)
     return submission
 
 
@@ -78,7 +78,7 @@ def consider_recommendation(
     *, recommendation: Recommendation, actor: Any, reason: str = ""
 ) -> Recommendation:
     require_secretariat(actor, recommendation.submission.call.meeting.body)
-    _move(recommendation, to=ReviewStatus.CONSIDERED, actor=actor, reason=reason)
+    _move(recommendation, to=PaperStatus.CONSIDERED, actor=actor, reason=reason)
     return recommendation
 
 
@@ -109,7 +109,7 @@ def endorse_recommendation(
         errors["tlp"] = _("Choose a TLP mark.")
     if errors:
         raise ValidationError(errors)
-    _move(recommendation, to=ReviewStatus.ENDORSED, actor=actor, reason=reason)
+    _move(recommendation, to=PaperStatus.ENDORSED, actor=actor, reason=reason)
     mandate = Mandate.objects.create(
         recommendation=recommendation,
         body=meeting.body,
@@ -141,7 +141,7 @@ def decline_recommendation(
     require_secretariat(actor, recommendation.submission.call.meeting.body)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the recommendation is not endorsed.")})
-    _move(recommendation, to=ReviewStatus.NOT_ENDORSED, actor=actor, reason=reason.strip())
+    _move(recommendation, to=PaperStatus.NOT_ENDORSED, actor=actor, reason=reason.strip())
     _settle_submission(recommendation.submission, actor=actor)
     return recommendation
 
@@ -152,7 +152,7 @@ def decide_submission(
 ) -> Submission:
     """Decide a paper as a whole (a paper without recommendations, or to close its review)."""
     require_secretariat(actor, submission.call.meeting.body)
-    if to == ReviewStatus.CONSIDERED:
+    if to == PaperStatus.CONSIDERED:
         return consider_submission(submission=submission, actor=actor, reason=reason)
     if to not in DECIDED:
         raise ValidationError({"to": _("Unknown decision.")})
@@ -169,12 +169,12 @@ def decide_submission(
 def _settle_submission(submission: Submission, *, actor: Any) -> None:
     """Once every recommendation is decided, the paper is endorsed if any of them was."""
     recommendations = list(submission.recommendations.values_list("status", flat=True))
-    if submission.status != ReviewStatus.CONSIDERED or not all(
+    if submission.status != PaperStatus.CONSIDERED or not all(
         status in DECIDED for status in recommendations
     ):
         return
-    endorsed = recommendations.count(ReviewStatus.ENDORSED)
-    to = ReviewStatus.ENDORSED if endorsed else ReviewStatus.NOT_ENDORSED
+    endorsed = recommendations.count(PaperStatus.ENDORSED)
+    to = PaperStatus.ENDORSED if endorsed else PaperStatus.NOT_ENDORSED
     reason = _("%(endorsed)d of %(total)d recommendations endorsed.") % {
         "endorsed": endorsed,
         "total": len(recommendations),
@@ -191,11 +191,11 @@ def decide_recommendation(
     terms: MandateTerms | None = None,
 ) -> Recommendation:
     """One entry point for the review page and the API."""
-    if to == ReviewStatus.CONSIDERED:
+    if to == PaperStatus.CONSIDERED:
         return consider_recommendation(recommendation=recommendation, actor=actor, reason=reason)
-    if to == ReviewStatus.NOT_ENDORSED:
+    if to == PaperStatus.NOT_ENDORSED:
         return decline_recommendation(recommendation=recommendation, actor=actor, reason=reason)
-    if to == ReviewStatus.ENDORSED:
+    if to == PaperStatus.ENDORSED:
         if terms is None:
             raise ValidationError(
                 {"assignee": _("Say who owns the mandate and by when it is due.")}

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from vigil.actors.models import Organisation
 from vigil.consultations import selectors
 from vigil.consultations.choices import (
+    PaperStatus,
     Privilege,
-    ReviewStatus,
 )
 from vigil.consultations.models import (
     CallForSubmissions,
@@ -220,7 +220,7 @@ def submit_paper(
                     tlp=paper.tlp,
                 )
             ReviewStep.objects.create(
-                submission=submission, to_status=ReviewStatus.IN_REVIEW, actor=actor
+                submission=submission, to_status=PaperStatus.IN_REVIEW, actor=actor
             )
     except IntegrityError:
         # A concurrent resend with the same key won the race: answer with its submission.
