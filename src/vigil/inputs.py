@@ -51,33 +51,41 @@ class Input(FormInput):
         field = cls.model_fields.get(info.field_name or "")
         if value is None or field is None:
             return value
-        reason = _type_mismatch(_kinds(field.annotation), value)
+        reason = _mismatch(field.annotation, value)
         if reason:
             raise ValueError(reason)
         return value
 
 
-def _kinds(annotation: Any) -> set[Any]:
-    """The plain types an annotation admits, through Annotated, unions and Optional."""
+def _mismatch(annotation: Any, value: Any) -> str | None:
+    """Why `value` is not of the JSON type `annotation` declares, or None if it is; through
+    Annotated, unions and Optional, and into the items of lists and dicts (a polygon's
+    points are numbers, not booleans)."""
     origin = get_origin(annotation)
     if origin is Annotated:
-        return _kinds(get_args(annotation)[0])
+        return _mismatch(get_args(annotation)[0], value)
     if origin in (Union, UnionType):
-        return {kind for arg in get_args(annotation) for kind in _kinds(arg)}
-    return {annotation}
+        branches = [a for a in get_args(annotation) if a is not type(None)]
+        reasons = [_mismatch(branch, value) for branch in branches]
+        return None if value is None or None in reasons else reasons[0]
+    if origin is list and isinstance(value, list):
+        (item,) = get_args(annotation) or (Any,)
+        return next((r for v in value if (r := _mismatch(item, v))), None)
+    if origin is dict and isinstance(value, dict):
+        item = (get_args(annotation) or (Any, Any))[1]
+        return next((r for v in value.values() if (r := _mismatch(item, v))), None)
+    return _scalar_mismatch(annotation, value)
 
 
-def _type_mismatch(kinds: set[Any], value: Any) -> str | None:
-    if str in kinds or Any in kinds:
-        return None
-    if kinds & {dt.date, dt.datetime}:
+def _scalar_mismatch(kind: Any, value: Any) -> str | None:
+    if kind in (dt.date, dt.datetime):
         return None if isinstance(value, str | dt.date) else "expected an ISO 8601 date"
-    if bool in kinds and not kinds & {int, float}:
+    if kind is bool:
         return None if isinstance(value, bool) else "expected true or false"
-    if int in kinds and float not in kinds:
+    if kind is int:
         exact = isinstance(value, int) and not isinstance(value, bool)
         return None if exact else "expected an integer"
-    if float in kinds:
+    if kind is float:
         number = isinstance(value, int | float) and not isinstance(value, bool)
         return None if number else "expected a number"
     return None

@@ -128,3 +128,13 @@ def test_a_day_is_only_an_iso_date() -> None:
     client = Client()
     assert client.get("/api/v1/regions?on=0").status_code == 422
     assert client.get("/api/v1/regions?on=2020-01-01").status_code == 200
+
+
+def test_exact_types_hold_inside_lists() -> None:
+    """A polygon's points are numbers: `[[[false]]]` is refused, not read as 0.0."""
+    from vigil.alerts.api import AreaSchema
+
+    with pytest.raises(ValueError, match="expected a number"):
+        AreaSchema(description="Borno", polygons=[[[False, 1.0]]])
+    area = AreaSchema(description="Borno", polygons=[[[11.8, 13.1], [12.0, 13.5], [11.5, 13.4]]])
+    assert area.polygons[0][1] == [12.0, 13.5]

@@ -39,3 +39,19 @@ class ApiTokenMiddleware:
             request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return self.get_response(request)
+
+
+class NoStoreForSignedIn:
+    """Answers to a signed-in caller are not kept by browsers or proxies (OWASP ASVS 8.2.1):
+    they may carry AMBER or RED material, and a shared situation-room computer's cache or a
+    proxy must not hand it to the next person. A view that chose its own caching keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+        return response
