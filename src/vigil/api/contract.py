@@ -20,6 +20,7 @@ A route adds the statuses only it can give (400 for an event filter that cannot 
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 PROBLEM_MEDIA = "application/problem+json"
@@ -58,13 +59,33 @@ REASONS = {
 WRITES = frozenset({"post", "put", "patch", "delete"})
 # No text Vigil stores needs a NUL byte, and PostgreSQL cannot store one: the input guard
 # refuses it everywhere, so the document says so on every free-text string.
-NO_NUL = "^[^\\x00]*$"
+NO_NUL: dict[str, Any] = {"pattern": "\\u0000"}
+
+
+EXAMPLES: dict[int, dict[str, Any]] = {
+    400: {"title": "Invalid filter", "detail": "date_from: date_from is after date_to",
+          "errors": [{"field": "date_from", "reason": "date_from is after date_to"}]},
+    401: {"title": "Authentication required"},
+    403: {"title": "Forbidden", "detail": "Only the roster's managers change it."},
+    404: {"title": "Not found", "detail": "No such record."},
+    409: {"title": "Conflict", "detail": "The request conflicts with a stored record."},
+    413: {"title": "Request too large",
+          "detail": "The body is larger than the 5,242,880 bytes this API accepts."},
+    422: {"title": "Invalid request",
+          "errors": [{"field": "country", "reason": "String should match pattern"}]},
+}  # fmt: skip
 
 
 def problem_response(status: int) -> dict[str, Any]:
+    example = {"type": "about:blank", "status": status, **EXAMPLES.get(status, {})}
     return {
         "description": REASONS.get(status, "Error"),
-        "content": {PROBLEM_MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        "content": {
+            PROBLEM_MEDIA: {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": example,
+            }
+        },
     }
 
 
@@ -72,6 +93,7 @@ def complete(schema: dict[str, Any]) -> dict[str, Any]:
     """Add the Problem schema, each operation's error answers and the NUL rule to the
     document ninja generated from the routes."""
     components = schema.setdefault("components", {})
+    _detach_multipart_bodies(schema)
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
@@ -87,6 +109,18 @@ def complete(schema: dict[str, Any]) -> dict[str, Any]:
         for prop in component.get("properties", {}).values():
             _forbid_nul(prop)
     return schema
+
+
+def _detach_multipart_bodies(schema: dict[str, Any]) -> None:
+    """The input guard leaves uploads to the importers, so the NUL rule is not declared on
+    multipart bodies; ninja shares their property schemas with the JSON components, so
+    they are copied before those are given the rule."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            for media, body in content.items():
+                if media.startswith("multipart/"):
+                    content[media] = copy.deepcopy(body)
 
 
 def _error_statuses(method: str, operation: dict[str, Any]) -> set[int]:
@@ -112,6 +146,8 @@ def _forbid_nul(schema: dict[str, Any]) -> None:
         _forbid_nul(schema.get("items", {}))
     if schema.get("type") != "string":
         return
-    if any(key in schema for key in ("pattern", "format", "enum", "const")):
+    if any(key in schema for key in ("pattern", "format", "enum", "const", "not")):
         return
-    schema["pattern"] = NO_NUL
+    # As `not`, not as a pattern: documentation tools draw their examples from a pattern
+    # (a reader would see random characters where "string" belongs), and ignore `not`.
+    schema["not"] = NO_NUL
