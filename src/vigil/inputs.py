@@ -13,13 +13,23 @@ refused with 422 before any view runs.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 from collections.abc import Iterable
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic import ValidationError as PydanticValidationError
 
 from vigil.bounds import DB_ID_MAX
 
@@ -77,18 +87,36 @@ def _mismatch(annotation: Any, value: Any) -> str | None:
     return _scalar_mismatch(annotation, value)
 
 
+REASONS = {
+    bool: "expected true or false",
+    int: "expected an integer",
+    float: "expected a number",
+    dt.date: "expected an ISO 8601 date",
+    dt.datetime: "expected an ISO 8601 date",
+}
+
+
 def _scalar_mismatch(kind: Any, value: Any) -> str | None:
-    if kind in (dt.date, dt.datetime):
-        return None if isinstance(value, str | dt.date) else "expected an ISO 8601 date"
-    if kind is bool:
-        return None if isinstance(value, bool) else "expected true or false"
-    if kind is int:
-        exact = isinstance(value, int) and not isinstance(value, bool)
-        return None if exact else "expected an integer"
-    if kind is float:
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        return None if number else "expected a number"
+    """Flag only what pydantic would coerce but strict JSON would not (0 → false, "30" → 30,
+    12.0 → 12, 0 → 1970-01-01); a value pydantic refuses anyway is left to it, so its error
+    keeps its exact place (`values.armed-raids`)."""
+    if kind not in REASONS:
+        return None
+    lax, strict = _adapters(kind)
+    try:
+        lax.validate_python(value)
+    except PydanticValidationError:
+        return None
+    try:
+        strict.validate_json(json.dumps(value, default=str), strict=True)
+    except (PydanticValidationError, TypeError, ValueError):
+        return REASONS[kind]
     return None
+
+
+@functools.cache
+def _adapters(kind: Any) -> tuple[TypeAdapter, TypeAdapter]:
+    return TypeAdapter(kind), TypeAdapter(kind)
 
 
 DbId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
