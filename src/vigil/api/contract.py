@@ -14,8 +14,8 @@ than repeated on 109 routes:
 - 409: every write: it may conflict with a stored record (a decided paper, a taken slot).
 
 A route adds the statuses only it can give (400 for an event filter that cannot be applied,
-404 for a query naming an organisation that does not exist) as
-`openapi_extra={"x-problems": [400]}`; they are declared here like the others.
+404 for a query naming an organisation that does not exist) with
+`openapi_extra=vigil.openapi.problems(400)`; they are declared here like the others.
 """
 
 from __future__ import annotations
