@@ -59,3 +59,37 @@ def test_reimport_says_zero_new_zero_changed(tmp_path: Path) -> None:
     stdout = io.StringIO()
     call_command("import", "acled", str(path), stdout=stdout)
     assert "0 new, 0 changed" in stdout.getvalue()
+
+
+GED_HEADER = "id,type_of_violence,date_start,date_end,best,country_id\n"
+
+
+def _ged_rows(codes: list[int]) -> str:
+    return "".join(
+        f"{i},1,2020-01-0{i},2020-01-0{i},1,{code}\n" for i, code in enumerate(codes, start=1)
+    )
+
+
+def test_one_reason_on_many_rows_is_one_line_with_count_and_span(tmp_path: Path) -> None:
+    path = tmp_path / "ged.csv"
+    path.write_text(GED_HEADER + _ged_rows([999, 70, 999, 999]), encoding="utf-8")
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match="3 error"):
+        call_command("import", "ucdp-ged", str(path), stderr=stderr)
+    lines = stderr.getvalue().splitlines()
+    assert lines == ["3 rows, lines 2-5: country_id: unknown Gleditsch-Ward code 999"]
+
+
+def test_an_unloaded_geography_is_named_with_the_command_that_loads_it(tmp_path: Path) -> None:
+    from vigil.geo.models import Country, RegionMembership
+
+    RegionMembership.objects.all().delete()
+    Country.objects.all().delete()
+    path = tmp_path / "ged.csv"
+    path.write_text(GED_HEADER + _ged_rows([70, 70]), encoding="utf-8")
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match="nothing committed"):
+        call_command("import", "ucdp-ged", str(path), stderr=stderr)
+    (line,) = stderr.getvalue().splitlines()
+    assert line.startswith("2 rows, lines 2-3: country_id: unknown Gleditsch-Ward code 70")
+    assert "hint: the reference geography is not loaded: run `vigil migrate`" in line

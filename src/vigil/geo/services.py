@@ -108,26 +108,36 @@ def get_or_create_admin_area(
 
 
 @transaction.atomic
-def load_reference_geography() -> dict[str, int]:
+def load_reference_geography(apps: Any = None) -> dict[str, int]:
     """Bring countries, regional organisations and memberships in line with the committed CSVs.
 
     Idempotent: a second run writes nothing. The CSVs are the source of truth for the
     organisations they list, so memberships of those organisations that are not in the file
     are deleted; countries and organisations missing from the files are left alone (events
     and areas may point at them). Returns how many rows each file holds.
+
+    ``apps`` is a migration's app registry: the data migration that loads the geography
+    with the schema passes its historical models, so a later change to the models cannot
+    break an old migration.
     """
-    countries = [_country(row, line) for line, row in _read("countries.csv")]
-    _upsert(Country, countries, key="iso3")
+    country_model = apps.get_model("geo", "Country") if apps else Country
+    region_model = apps.get_model("geo", "RegionalOrganisation") if apps else RegionalOrganisation
+    membership_model = apps.get_model("geo", "RegionMembership") if apps else RegionMembership
+    countries = [_country(country_model, row, line) for line, row in _read("countries.csv")]
+    _upsert(country_model, countries, key="iso3")
     known = {country.iso3 for country in countries} | set(
-        Country.objects.values_list("iso3", flat=True)
+        country_model.objects.values_list("iso3", flat=True)
     )
 
-    regions = [_region(row) for _, row in _read("regions.csv")]
-    _upsert(RegionalOrganisation, regions, key="code")
+    regions = [_region(region_model, row) for _, row in _read("regions.csv")]
+    _upsert(region_model, regions, key="code")
 
     codes = {region.code for region in regions}
-    memberships = [_membership(row, line, codes, known) for line, row in _read("memberships.csv")]
-    _sync_memberships(memberships, codes)
+    memberships = [
+        _membership(membership_model, row, line, codes, known)
+        for line, row in _read("memberships.csv")
+    ]
+    _sync_memberships(membership_model, memberships, codes)
     return {"countries": len(countries), "regions": len(regions), "memberships": len(memberships)}
 
 
@@ -142,10 +152,10 @@ def _optional_float(value: str) -> float | None:
     return float(value) if value else None
 
 
-def _country(row: dict[str, str], line: int) -> Country:
+def _country(model: type[Any], row: dict[str, str], line: int) -> Any:
     try:
         corners = [_optional_float(row[c]) for c in ("min_lon", "min_lat", "max_lon", "max_lat")]
-        return Country(
+        return model(
             iso3=row["iso3"],
             iso2=row["iso2"],
             numeric=row["numeric"],
@@ -161,8 +171,8 @@ def _country(row: dict[str, str], line: int) -> Country:
         raise ValueError(f"countries.csv line {line}: {exc}") from exc
 
 
-def _region(row: dict[str, str]) -> RegionalOrganisation:
-    return RegionalOrganisation(
+def _region(model: type[Any], row: dict[str, str]) -> Any:
+    return model(
         code=row["code"],
         name=row["name"],
         name_fr=row["name_fr"],
@@ -172,8 +182,8 @@ def _region(row: dict[str, str]) -> RegionalOrganisation:
 
 
 def _membership(
-    row: dict[str, str], line: int, organisations: set[str], countries: set[str]
-) -> RegionMembership:
+    model: type[Any], row: dict[str, str], line: int, organisations: set[str], countries: set[str]
+) -> Any:
     def date(column: str) -> dt.date | None:
         try:
             return dt.date.fromisoformat(row[column]) if row[column] else None
@@ -187,7 +197,7 @@ def _membership(
     joined, left = date("joined"), date("left")
     if joined and left and left <= joined:
         raise ValueError(f"memberships.csv line {line}: left {left} is not after joined {joined}")
-    return RegionMembership(
+    return model(
         organisation_id=row["organisation"],
         country_id=row["iso3"],
         joined=joined,
@@ -215,7 +225,7 @@ def _upsert(model: type[Any], rows: list[Any], *, key: str) -> None:
     model.objects.bulk_update(changed, fields)
 
 
-def _sync_memberships(rows: list[RegionMembership], organisations: set[str]) -> None:
+def _sync_memberships(model: type[Any], rows: list[Any], organisations: set[str]) -> None:
     """Make the memberships of `organisations` exactly `rows`, keyed by (org, country, joined)."""
 
     def key(m: RegionMembership) -> tuple[str, str, dt.date | None]:
@@ -228,16 +238,16 @@ def _sync_memberships(rows: list[RegionMembership], organisations: set[str]) -> 
         wanted[key(row)] = row
     current: dict[tuple[str, str, dt.date | None], RegionMembership] = {}
     stale = []
-    for membership in RegionMembership.objects.filter(organisation__in=organisations):
+    for membership in model.objects.filter(organisation__in=organisations):
         if key(membership) in wanted and key(membership) not in current:
             current[key(membership)] = membership
         else:
             stale.append(membership.pk)
-    RegionMembership.objects.filter(pk__in=stale).delete()
-    RegionMembership.objects.bulk_create([m for k, m in wanted.items() if k not in current])
+    model.objects.filter(pk__in=stale).delete()
+    model.objects.bulk_create([m for k, m in wanted.items() if k not in current])
     changed = []
     for k, m in wanted.items():
         if k in current and (current[k].left, current[k].note) != (m.left, m.note):
             current[k].left, current[k].note = m.left, m.note
             changed.append(current[k])
-    RegionMembership.objects.bulk_update(changed, ["left", "note"])
+    model.objects.bulk_update(changed, ["left", "note"])

@@ -66,6 +66,66 @@ class LineError:
         return f"line {self.line}: {self.column}: {self.reason}"
 
 
+# Reasons that mean "this code is not in the reference geography": when the geography is
+# empty they are one mistake (it was never loaded), not thousands of bad rows.
+COUNTRY_REASONS = (
+    "unknown Gleditsch-Ward code",
+    "unknown country",
+    "unknown FIPS 10-4 country code",
+)
+NO_GEOGRAPHY_HINT = (
+    "the reference geography is not loaded: run `vigil migrate` (or `vigil load_geography`) "
+    "and import again"
+)
+
+
+@dataclass(frozen=True)
+class ErrorGroup:
+    """One reason given on many rows: a file with a systematic fault reads as one line, with
+    how many rows it hit and where they start and end, not as thousands of identical lines."""
+
+    column: str
+    reason: str
+    count: int
+    first_line: int
+    last_line: int
+    hint: str = ""
+
+    def __str__(self) -> str:
+        if self.count == 1:
+            text = f"line {self.first_line}: {self.column}: {self.reason}"
+        else:
+            text = (
+                f"{self.count:,} rows, lines {self.first_line}-{self.last_line}: "
+                f"{self.column}: {self.reason}"
+            )
+        return f"{text} (hint: {self.hint})" if self.hint else text
+
+
+def group_errors(errors: list[LineError], *, geography_loaded: bool = True) -> list[ErrorGroup]:
+    """Errors grouped by (column, reason), in the order of their first line."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for error in errors:
+        entry = groups.setdefault((error.column, error.reason), [0, error.line, error.line])
+        entry[0] += 1
+        entry[1] = min(entry[1], error.line)
+        entry[2] = max(entry[2], error.line)
+    found = [
+        ErrorGroup(
+            column,
+            reason,
+            count,
+            first,
+            last,
+            hint=NO_GEOGRAPHY_HINT
+            if not geography_loaded and reason.startswith(COUNTRY_REASONS)
+            else "",
+        )
+        for (column, reason), (count, first, last) in groups.items()
+    ]
+    return sorted(found, key=lambda g: (g.first_line, g.column))
+
+
 @dataclass
 class ImportReport:
     """What an import did, for the CLI, the API and the ImportRun row."""
@@ -85,6 +145,10 @@ class ImportReport:
     seconds: float = 0.0
     # What the file covers, as recorded (`events.services.coverage`).
     coverage: list[str] = field(default_factory=list)
+
+    def groups(self) -> list[ErrorGroup]:
+        """The errors grouped by reason (see `ErrorGroup`), with hints where one applies."""
+        return group_errors(self.errors, geography_loaded=Country.objects.exists())
 
     def summary(self) -> str:
         text = (

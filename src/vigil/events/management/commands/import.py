@@ -81,14 +81,14 @@ class Command(BaseCommand):
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         except ImportRejected as exc:
-            for error in exc.report.errors:
-                self.stderr.write(str(error))
+            for group in exc.report.groups():
+                self.stderr.write(str(group))
             raise CommandError(
                 f"{exc.report.summary()}. {len(exc.report.errors)} error(s) in "
                 f"{exc.report.rejected} row(s); fix them, or use --skip-invalid."
             ) from exc
-        for error in report.errors:
-            self.stderr.write(f"rejected: {error}")
+        for group in report.groups():
+            self.stderr.write(f"rejected: {group}")
         self.stdout.write(report.summary() + f" in {report.seconds:.1f}s")
         for line in report.coverage:
             self.stdout.write(f"covers {line}")
