@@ -25,6 +25,20 @@ def shared_data() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureDef) -> None:
+    """The test database as `vigil migrate` leaves it, minus the reference geography its data
+    migration loads: each test states the world it needs (`reference_geography`, or a few
+    countries of its own), so a test of one member state is not reviewed by eighteen.
+    tests/geo/test_migrations.py checks the migration itself on an empty database."""
+    from vigil.geo.models import Country, RegionalOrganisation, RegionMembership
+
+    with django_db_blocker.unblock():
+        RegionMembership.objects.all().delete()
+        RegionalOrganisation.objects.all().delete()
+        Country.objects.all().delete()
+
+
 @pytest.fixture
 def reference_geography(db: None) -> None:
     """Countries, crosswalks and regional memberships, as `vigil demo` loads them."""

@@ -9,14 +9,12 @@ Codebook: ACLED Codebook (2019 and 2023 editions).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from vigil.events.choices import Category, EventKind, Reliability, Source, VerificationStatus
 from vigil.events.importers.base import Conversion, GeoLookup, Importer, require_columns
 from vigil.events.importers.fields import Validator
-from vigil.events.importers.reading import RawTable, read_table
+from vigil.events.importers.reading import RawTable
 
 EVENT_TYPES = {
     "battles": Category.ARMED_CLASH,
@@ -68,9 +66,6 @@ class AcledImporter(Importer):
     source = Source.ACLED
     id_column = "event_id_cnty"
     publisher = "acled"
-
-    def read(self, path: Path) -> RawTable:
-        return read_table(path)
 
     def convert(self, table: RawTable, geo: GeoLookup) -> Conversion:
         frame = table.frame

@@ -8,6 +8,7 @@ writing, so that atomicity, idempotency and reporting are the same for every sou
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -15,7 +16,8 @@ from typing import ClassVar
 import pandas as pd
 
 from vigil.events.importers.fields import RowError
-from vigil.events.importers.reading import ImportFileError, RawTable
+from vigil.events.importers.reading import ImportFileError, RawTable, read_table
+from vigil.events.importers.streaming import Layout, stream_table
 
 # The unified columns an importer produces; `admin1_name`/`admin2_name` become areas.
 EVENT_COLUMNS = [
@@ -88,9 +90,31 @@ class Importer(ABC):
     # The column holding the source's own id.
     id_column: ClassVar[str]
 
-    @abstractmethod
+    def layout(self, path: Path) -> Layout:
+        """How the file is split (the layout is the importer's to recognise)."""
+        return Layout()
+
+    def prepare(self, table: RawTable) -> RawTable:
+        """What the importer fixes in each parsed batch before judging it."""
+        return table
+
     def read(self, path: Path) -> RawTable:
-        """Parse the file into strings (the layout is the importer's to recognise)."""
+        """Parse the whole file into strings, in memory (small files and tests; imports
+        stream with `batches`)."""
+        layout = self.layout(path)
+        return self.prepare(
+            read_table(
+                path,
+                delimiter=layout.delimiter,
+                column_names=list(layout.column_names) if layout.column_names else None,
+                ragged=layout.ragged,
+            )
+        )
+
+    def batches(self, path: Path, *, exact: bool = False) -> Iterator[RawTable]:
+        """The file in bounded batches with their physical lines (`streaming`)."""
+        for table in stream_table(path, self.layout(path), exact=exact):
+            yield self.prepare(table)
 
     def source_ids(self, frame: pd.DataFrame) -> pd.Series:
         """The source's ids, cheaply, before any validation: re-imports match on them and

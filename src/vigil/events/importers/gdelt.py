@@ -28,7 +28,8 @@ from vigil.events.choices import (
 )
 from vigil.events.importers.base import Conversion, GeoLookup, Importer, require_columns
 from vigil.events.importers.fields import Validator
-from vigil.events.importers.reading import ImportFileError, RawTable, load_bytes, read_table
+from vigil.events.importers.reading import ImportFileError, RawTable
+from vigil.events.importers.streaming import Layout, first_line
 
 _ACTOR = [
     "Code",
@@ -104,16 +105,15 @@ class GdeltImporter(Importer):
     publisher = "gdelt"
     missing = ("NA",)
 
-    def read(self, path: Path) -> RawTable:
-        head = load_bytes(path)[:65536].split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    def layout(self, path: Path) -> Layout:
+        head = first_line(path)
         if "GLOBALEVENTID" in head:
-            delimiter = "\t" if head.count("\t") > head.count(",") else ","
-            return read_table(path, delimiter=delimiter)
+            return Layout(delimiter="\t" if head.count("\t") > head.count(",") else ",")
         fields = head.rstrip("\r").count("\t") + 1
         if fields == len(GDELT2_COLUMNS):
-            return read_table(path, delimiter="\t", column_names=GDELT2_COLUMNS)
+            return Layout(delimiter="\t", column_names=tuple(GDELT2_COLUMNS))
         if fields in (len(GDELT1_COLUMNS), len(GDELT1_COLUMNS) - 1):
-            return read_table(path, delimiter="\t", column_names=GDELT1_COLUMNS, ragged=True)
+            return Layout(delimiter="\t", column_names=tuple(GDELT1_COLUMNS), ragged=True)
         raise ImportFileError(
             f"{path}: not a GDELT events export (first line has {fields} tab-separated fields; "
             "expected 57 or 58 for GDELT 1.0, 61 for 2.0, or a header row)"

@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -47,11 +48,16 @@ class RawTable:
     malformed: dict[int, str] = field(default_factory=dict)
     # Leading records that are not data (an HXL hashtag row under the header).
     leading_skipped: int = 0
+    # The physical line of each row, when the reader counted them as it went (a streamed
+    # batch); otherwise they are computed from `data` on demand.
+    start_lines: np.ndarray | None = None
     _lines: np.ndarray | None = None
     _text_lines: list[str] | None = None
 
     def line_of(self, position: int) -> int:
         """Physical line (1-based) where the record at frame position `position` starts."""
+        if self.start_lines is not None:
+            return int(self.start_lines[position])
         if self._lines is None:
             self._lines = _record_start_lines(self.data, self.delimiter)
         record = position + self.leading_skipped + (1 if self.has_header else 0)
@@ -130,20 +136,25 @@ def _capped_read(
 
 
 def _unzip(path: Path, size: int) -> bytes:
+    with zip_member(path) as member:
+        return _capped_read(member, path, size, "zip")
+
+
+def zip_member(path: Path) -> IO[bytes]:
+    """The one table a .zip holds, opened for reading (the caller closes it)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = [
-                m
-                for m in archive.infolist()
-                if not m.is_dir() and m.filename.lower().endswith((".csv", ".tsv", ".txt"))
-            ]
-            if len(members) != 1:
-                found = ", ".join(m.filename for m in members) or "none"
-                raise ImportFileError(
-                    f"{path}: a .zip must hold exactly one .csv/.tsv/.txt table (found: {found})"
-                )
-            with archive.open(members[0]) as member:
-                return _capped_read(member, path, size, "zip")
+        archive = zipfile.ZipFile(path)
+        members = [
+            m
+            for m in archive.infolist()
+            if not m.is_dir() and m.filename.lower().endswith((".csv", ".tsv", ".txt"))
+        ]
+        if len(members) != 1:
+            found = ", ".join(m.filename for m in members) or "none"
+            raise ImportFileError(
+                f"{path}: a .zip must hold exactly one .csv/.tsv/.txt table (found: {found})"
+            )
+        return archive.open(members[0])
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as exc:
         raise ImportFileError(f"{path}: not a valid zip file ({exc})") from None
 
@@ -237,7 +248,7 @@ def read_table(
     else:
         frame, malformed = _read_with_pyarrow(data, delimiter, column_names)
     table = RawTable(frame, data, delimiter, has_header, sha256, malformed)
-    _drop_hxl_tag_row(table)
+    drop_hxl_tag_row(table)
     return table
 
 
@@ -313,6 +324,24 @@ def _too_long(name: str, length: int) -> str:
     return f"{name}: {length:,} characters, over the limit of {MAX_FIELD_CHARS:,}"
 
 
+def fit_record(record: list[str], names: list[str], *, ragged: bool) -> tuple[list[str], str]:
+    """A csv record as a row of the header's width, or an empty row and why it is not one.
+    An empty record stays an empty row, so that validation names it as such."""
+    width = len(names)
+    longest = max((len(v) for v in record), default=0)
+    if longest > MAX_FIELD_CHARS:
+        index = next(i for i, v in enumerate(record) if len(v) == longest)
+        name = names[index] if index < width else f"field {index + 1}"
+        return [""] * width, _too_long(name, longest)
+    if len(record) == width:
+        return record, ""
+    if ragged and 0 < len(record) < width:
+        return record + [""] * (width - len(record)), ""
+    if len(record) == 0 or record == [""]:
+        return [""] * width, ""
+    return [""] * width, f"expected {width} fields, found {len(record)}"
+
+
 def _read_with_csv_module(
     data: bytes, delimiter: str, column_names: list[str] | None, *, ragged: bool
 ) -> tuple[pd.DataFrame, dict[int, str]]:
@@ -321,31 +350,18 @@ def _read_with_csv_module(
     names = column_names
     if names is None:
         names = [n.strip() or f"column_{i}" for i, n in enumerate(next(reader))]
-    width = len(names)
     rows: list[list[str]] = []
     malformed: dict[int, str] = {}
     for record in reader:
-        longest = max((len(v) for v in record), default=0)
-        if longest > MAX_FIELD_CHARS:
-            index = next(i for i, v in enumerate(record) if len(v) == longest)
-            name = names[index] if index < width else f"field {index + 1}"
-            malformed[len(rows)] = _too_long(name, longest)
-            rows.append([""] * width)
-            continue
-        if len(record) == width:
-            rows.append(record)
-        elif ragged and 0 < len(record) < width:
-            rows.append(record + [""] * (width - len(record)))
-        elif len(record) == 0 or record == [""]:
-            rows.append([""] * width)  # kept so that validation names it as an empty row
-        else:
-            malformed[len(rows)] = f"expected {width} fields, found {len(record)}"
-            rows.append([""] * width)
+        row, reason = fit_record(record, names, ragged=ragged)
+        if reason:
+            malformed[len(rows)] = reason
+        rows.append(row)
     frame = pd.DataFrame(rows, columns=names, dtype=object)
     return frame, malformed
 
 
-def _drop_hxl_tag_row(table: RawTable) -> None:
+def drop_hxl_tag_row(table: RawTable) -> None:
     """HDX republishes files with an HXL hashtag row under the header; it is not a record."""
     frame = table.frame
     if frame.empty:
@@ -358,6 +374,8 @@ def _drop_hxl_tag_row(table: RawTable) -> None:
         table.frame = frame.iloc[1:].reset_index(drop=True)
         table.leading_skipped = 1
         table.malformed = {p - 1: r for p, r in table.malformed.items() if p > 0}
+        if table.start_lines is not None:
+            table.start_lines = table.start_lines[1:]
 
 
 @dataclass

@@ -11,14 +11,12 @@ Codebook: UCDP GED codebook version 24.1 (type_of_violence, where_prec, date_pre
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from vigil.events.choices import Category, EventKind, Reliability, Source, VerificationStatus
 from vigil.events.importers.base import Conversion, GeoLookup, Importer, require_columns
 from vigil.events.importers.fields import Validator
-from vigil.events.importers.reading import RawTable, read_table
+from vigil.events.importers.reading import RawTable
 
 # type_of_violence -> (unified category, source label). UCDP counts organised violence only:
 # state-based and non-state conflict are fighting between organised armed groups; one-sided
@@ -49,10 +47,9 @@ class UcdpGedImporter(Importer):
     credibility = 2
     verification = VerificationStatus.VERIFIED
 
-    def read(self, path: Path) -> RawTable:
-        table = read_table(path)
+    def prepare(self, table: RawTable) -> RawTable:
         # HDX's file starts with pandas' unnamed index column: drop it, it is not UCDP's.
-        first = table.frame.columns[0]
+        first = table.frame.columns[0] if len(table.frame.columns) else None
         if first in ("", "column_0", "Unnamed: 0"):
             table.frame = table.frame.drop(columns=[first])
         return table

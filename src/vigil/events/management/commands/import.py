@@ -24,14 +24,19 @@ class TerminalProgress:
         self.enabled = stream.isatty()
 
     def __call__(self, done: int, total: int) -> None:
+        """`total` 0: not known yet (a streamed file is counted as it is read)."""
         now = time.monotonic()
-        if not self.enabled or (now - self.shown < 0.2 and done < total):
+        finished = bool(total) and done >= total
+        if not self.enabled or (now - self.shown < 0.2 and not finished):
             return
         self.shown = now
         rate = done / max(now - self.started, 1e-6)
-        eta = (total - done) / rate if rate else 0
-        self.stream.write(f"\r  {done:,}/{total:,} rows  {rate:,.0f} rows/s  ETA {eta:,.0f}s ")
-        if done >= total:
+        if total:
+            eta = (total - done) / rate if rate else 0
+            self.stream.write(f"\r  {done:,}/{total:,} rows  {rate:,.0f} rows/s  ETA {eta:,.0f}s ")
+        else:
+            self.stream.write(f"\r  {done:,} rows written  {rate:,.0f} rows/s ")
+        if finished:
             self.stream.write("\n")
         self.stream.flush()
 
